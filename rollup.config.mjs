@@ -1,0 +1,89 @@
+// Builds: Node ESM + CJS (worker_threads helpers), browser ESM, a <script> IIFE, the helper file
+// and the type declarations. Each polyfill entry is a two-line file that loads its main entry,
+// so a page or process that uses both shares one engine.
+import { execFileSync } from 'node:child_process';
+import { rollup } from 'rollup';
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+
+const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, rootDir: undefined, noEmitOnError: true });
+
+let helperCode;
+async function buildHelper() {
+  if (helperCode) return helperCode;
+  const bundle = await rollup({ input: 'src/helper/worker.ts', plugins: [ts()] });
+  const { output } = await bundle.generate({ format: 'iife', plugins: [terser()] });
+  helperCode = output[0].code;
+  return helperCode;
+}
+
+/** virtual:helper-source (the helper's code as a string), platform:current and virtual:helper-url. */
+function host(platform, urlMode) {
+  return {
+    name: 'host',
+    resolveId(id) {
+      if (id === 'platform:current') return `${process.cwd()}/src/platform/${platform}.ts`;
+      if (id === 'virtual:helper-source' || id === 'virtual:helper-url') return '\0' + id;
+      return null;
+    },
+    async load(id) {
+      if (id === '\0virtual:helper-source') return `export default ${JSON.stringify(await buildHelper())};`;
+      if (id === '\0virtual:helper-url') {
+        if (urlMode === 'esm') return "export function helperUrl() { return new URL('./helper.js', import.meta.url).href; }";
+        // The IIFE remembers its own <script> src at load; inside a worker it has none (blob: fallback).
+        return "const s = typeof document !== 'undefined' && document.currentScript && document.currentScript.src;\n" +
+          "export function helperUrl() { return s ? new URL('atomics-wait-async.helper.js', s).href : undefined; }";
+      }
+      return null;
+    },
+    async generateBundle() {
+      if (urlMode) {
+        const code = await buildHelper();
+        this.emitFile({ type: 'asset', fileName: urlMode === 'esm' ? 'helper.js' : 'atomics-wait-async.helper.js', source: code });
+      }
+    },
+  };
+}
+
+/** Declarations once, after the JS builds. */
+function declarations() {
+  return {
+    name: 'declarations',
+    writeBundle() {
+      execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
+    },
+  };
+}
+
+
+export default [
+  {
+    input: 'src/index.ts',
+    external: ['worker_threads'],
+    plugins: [host('node'), ts()],
+    output: [
+      { file: 'dist/index.mjs', format: 'es' },
+      { file: 'dist/index.cjs', format: 'cjs', exports: 'named' },
+    ],
+  },
+  {
+    input: 'polyfill/index.ts',
+    external: (id) => id.endsWith('/src/index') || id === '../src/index',
+    plugins: [ts()],
+    output: [
+      { file: 'dist/polyfill.mjs', format: 'es', paths: (id) => id.endsWith('src/index') ? './index.mjs' : id },
+      { file: 'dist/polyfill.cjs', format: 'cjs', paths: (id) => id.endsWith('src/index') ? './index.cjs' : id },
+      { file: 'dist/polyfill.browser.mjs', format: 'es', paths: (id) => id.endsWith('src/index') ? './index.browser.mjs' : id },
+    ],
+  },
+  {
+    input: 'src/index.ts',
+    plugins: [host('web', 'esm'), ts()],
+    output: { file: 'dist/index.browser.mjs', format: 'es' },
+  },
+  {
+    input: 'src/iife.ts',
+    plugins: [host('web', 'iife'), ts(), declarations()],
+    output: { file: 'dist/atomics-wait-async.min.js', format: 'iife', plugins: [terser()] },
+  },
+];

@@ -1,0 +1,98 @@
+// The package's one instance per realm: feature detection, install/uninstall and the ponyfill
+// surface. Kept on a global symbol so the ESM, CommonJS and <script> builds loaded side by side
+// share one engine (a waiter registered through one is notified through another).
+import { platform } from 'platform:current';
+import { applyOptions, type Options } from './config';
+import { Engine, type Stats } from './engine';
+import {
+  Atom, G, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, nativeNotify, nativeWaitAsync,
+} from './intrinsics';
+import { createShim, type Shim, type WaitAsyncResult } from './shim';
+import { IsSharedArrayBuffer } from './spec';
+
+export interface InstallOptions {
+  /** Replace a native Atomics.waitAsync too (for tests and benchmarks). */
+  force?: boolean;
+}
+
+export interface Api {
+  readonly version: string;
+  /** True where the engine has its own Atomics.waitAsync (captured when the package loaded). */
+  readonly native: boolean;
+  waitAsync: Shim['waitAsync'];
+  notify: Shim['notify'];
+  isSharedArrayBuffer(value: unknown): value is SharedArrayBuffer;
+  install(options?: InstallOptions): boolean;
+  uninstall(): boolean;
+  installed(): boolean;
+  configure(options: Options): void;
+  stats(): Stats;
+  /** The shim itself, whatever the engine has (for differential tests and benchmarks). */
+  shim: Shim;
+}
+
+const KEY = Symbol.for('atomics-wait-async');
+const VERSION = '0.1.0';
+
+function createApi(): Api {
+  let engine: Engine | undefined;
+  const getEngine = () => (engine ??= new Engine(platform));
+  const shim = createShim(getEngine);
+  let saved: { waitAsync?: PropertyDescriptor; notify?: PropertyDescriptor } | undefined;
+
+  const define = (name: string, value: unknown) =>
+    ObjectDefineProperty(Atom, name, { value, writable: true, enumerable: false, configurable: true });
+
+  const api: Api = {
+    version: VERSION,
+    native: !!nativeWaitAsync,
+    waitAsync: (nativeWaitAsync as Shim['waitAsync'] | undefined) ?? shim.waitAsync,
+    notify: nativeWaitAsync ? (nativeNotify as Shim['notify']) : shim.notify,
+    isSharedArrayBuffer: IsSharedArrayBuffer,
+    shim,
+    install(options: InstallOptions = {}) {
+      if (options === null || typeof options !== 'object') {
+        throw new TypeError('atomics-wait-async: install(options): options must be an object like { force: true }');
+      }
+      if (saved) return true;
+      const current = (Atom as unknown as { waitAsync?: unknown }).waitAsync;
+      if (typeof current === 'function' && !options.force) return false;
+      saved = {
+        waitAsync: ObjectGetOwnPropertyDescriptor(Atom, 'waitAsync'),
+        notify: ObjectGetOwnPropertyDescriptor(Atom, 'notify'),
+      };
+      define('waitAsync', shim.waitAsync);
+      define('notify', shim.notify);
+      return true;
+    },
+    uninstall() {
+      engine?.releaseAll();
+      if (!saved) return false;
+      for (const name of ['waitAsync', 'notify'] as const) {
+        const d = saved[name];
+        if (d) ObjectDefineProperty(Atom, name, d);
+        else delete (Atom as unknown as Record<string, unknown>)[name];
+      }
+      saved = undefined;
+      return true;
+    },
+    installed: () => !!saved,
+    configure(options: Options) {
+      applyOptions(options);
+      engine?.refreshKeepAlive();
+    },
+    stats: () => getEngine().stats(),
+  };
+  return api;
+}
+
+function shared(): Api {
+  const existing = (G as unknown as Record<symbol, Api | undefined>)[KEY];
+  if (existing && existing.version === VERSION) return existing;
+  const api = createApi();
+  ObjectDefineProperty(G, KEY, { value: api, configurable: true });
+  return api;
+}
+
+export const api: Api = shared();
+export type { Options, Stats, WaitAsyncResult };

@@ -1,0 +1,54 @@
+// Options of our own (not the spec's): validated with errors that name the option and the fix.
+export interface Options {
+  /** Browser only: URL of the shipped helper file (dist/helper.js), when bundling moved it. */
+  helperUrl?: string | URL;
+  /** Milliseconds an idle helper stays parked before it retires (default 2000). */
+  idleTimeout?: number;
+  /** Node only: keep the process alive while async waits are pending (native V8 does not). */
+  keepAlive?: boolean;
+  /** Most helper threads alive at once (default 512). */
+  maxHelpers?: number;
+}
+
+export const config: Required<Omit<Options, 'helperUrl'>> & { helperUrl: string | undefined } = {
+  helperUrl: undefined,
+  idleTimeout: 2000,
+  keepAlive: false,
+  maxHelpers: 512,
+};
+
+function fail(option: string, fix: string): never {
+  throw new TypeError(`atomics-wait-async: configure({ ${option} }): ${fix}`);
+}
+
+export function applyOptions(options: Options): void {
+  if (options === null || typeof options !== 'object') fail('…', 'pass an options object');
+  for (const key of Object.keys(options)) {
+    if (!(key in config)) {
+      fail(key, `unknown option; known options are ${Object.keys(config).join(', ')}`);
+    }
+  }
+  const { helperUrl, idleTimeout, keepAlive, maxHelpers } = options;
+  if (helperUrl !== undefined) {
+    if (typeof helperUrl !== 'string' && !(typeof URL === 'function' && helperUrl instanceof URL)) {
+      fail('helperUrl', 'expected a string or URL pointing at dist/helper.js');
+    }
+    config.helperUrl = String(helperUrl);
+  }
+  if (idleTimeout !== undefined) {
+    if (typeof idleTimeout !== 'number' || !(idleTimeout >= 0) || idleTimeout === Infinity) {
+      fail('idleTimeout', 'expected a finite number of milliseconds >= 0');
+    }
+    config.idleTimeout = idleTimeout;
+  }
+  if (keepAlive !== undefined) {
+    if (typeof keepAlive !== 'boolean') fail('keepAlive', 'expected true or false');
+    config.keepAlive = keepAlive;
+  }
+  if (maxHelpers !== undefined) {
+    if (typeof maxHelpers !== 'number' || !Number.isInteger(maxHelpers) || maxHelpers < 1) {
+      fail('maxHelpers', 'expected an integer >= 1');
+    }
+    config.maxHelpers = maxHelpers;
+  }
+}

@@ -1,0 +1,419 @@
+// The agent-local half of the shim: FIFO waiter lists keyed by (buffer, byte index), the helper
+// pool that stands for them toward other agents, and the claim protocol that keeps both exact.
+//
+// Accounting per address with a helper: every unsettled waiter is either *unclaimed* (counted in
+// the helper's PENDING word) or *claimed in flight* (a helper woke for it and its message is on
+// the way). Claims always take the oldest unclaimed waiter, so in the FIFO the claimed ones are
+// the first `length - PENDING`. Agent and helper take claims with CAS on PENDING.
+import { now, timeOrigin } from './clock';
+import { config } from './config';
+import { Deadlines } from './deadlines';
+import { Atom, PromiseCtor, call, nativeNotify } from './intrinsics';
+import * as P from './protocol';
+import type { HelperHandle, Platform } from './platform/types';
+
+export type Outcome = 'ok' | 'timed-out';
+type Value = number | bigint;
+
+interface Waiter {
+  value: Value;
+  deadline: number;
+  heapIndex: number;
+  resolve: (o: Outcome) => void;
+  prev: Waiter | null;
+  next: Waiter | null;
+  address: Address;
+}
+
+class Address {
+  head: Waiter | null = null;
+  tail: Waiter | null = null;
+  length = 0;
+  helper: Helper | null = null;
+  /** Claims settled ahead of their message (a claimed waiter reached its deadline first). */
+  credit = 0;
+  /** Latest deadline among waiters since the list was last empty: how long a helper may block. */
+  latest = -Infinity;
+
+  constructor(
+    readonly id: number,
+    readonly buffer: SharedArrayBuffer,
+    readonly byteIndex: number,
+    readonly kind: number,
+  ) {}
+
+  push(w: Waiter): void {
+    w.prev = this.tail;
+    if (this.tail) this.tail.next = w;
+    else this.head = w;
+    this.tail = w;
+    this.length++;
+  }
+
+  unlink(w: Waiter): void {
+    if (w.prev) w.prev.next = w.next;
+    else this.head = w.next;
+    if (w.next) w.next.prev = w.prev;
+    else this.tail = w.prev;
+    w.prev = w.next = null;
+    this.length--;
+  }
+
+  nth(i: number): Waiter | null {
+    let w = this.head;
+    while (w && i-- > 0) w = w.next;
+    return w;
+  }
+
+  /** True if w is among the first n waiters. */
+  within(w: Waiter, n: number): boolean {
+    for (let x = this.head; x && n > 0; x = x.next, n--) if (x === w) return true;
+    return false;
+  }
+}
+
+class Helper {
+  readonly ctrl: Int32Array;
+  readonly ctrl64: BigInt64Array;
+  readonly ctrlF64: Float64Array;
+  readonly known = new Set<number>();
+  address: Address | null = null;
+  alive = true;
+  handle!: HelperHandle;
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.ctrl = new Int32Array(sab);
+    this.ctrl64 = new BigInt64Array(sab);
+    this.ctrlF64 = new Float64Array(sab);
+  }
+
+  get pending(): number {
+    return Atomics.load(this.ctrl, P.PENDING);
+  }
+}
+
+export interface Stats {
+  /** Helper threads alive (parked or armed). */
+  helpers: number;
+  /** Helpers currently standing for an address. */
+  armed: number;
+  /** Async waiters of this agent not yet settled. */
+  pending: number;
+  /** One entry per address with pending waiters. */
+  addresses: Array<{ buffer: SharedArrayBuffer; byteIndex: number; waiters: number; helper: boolean }>;
+}
+
+export class Engine {
+  private readonly registry = new WeakMap<SharedArrayBuffer, Map<number, Address>>();
+  private readonly byId = new Map<number, Address>();
+  private readonly bufferIds = new WeakMap<SharedArrayBuffer, number>();
+  private readonly helpers: Helper[] = [];
+  private readonly deadlines: Deadlines<Waiter>;
+  private nextId = 1;
+  private pending = 0;
+  private sweepTimer: unknown = undefined;
+  /** Set when a helper could not start; later waits throw it instead of hanging. */
+  spawnError: Error | undefined;
+
+  constructor(readonly platform: Platform) {
+    this.deadlines = new Deadlines<Waiter>(platform, (w) => this.expire(w));
+  }
+
+  // ---- waitAsync's async path -------------------------------------------------------------
+
+  /** Registers an async waiter; `t` is the timeout in ms (> 0, maybe +∞). */
+  enqueue(buffer: SharedArrayBuffer, byteIndex: number, kind: number, value: Value, t: number): Promise<Outcome> {
+    if (this.spawnError) throw this.spawnError;
+    let list = this.registry.get(buffer);
+    if (!list) this.registry.set(buffer, (list = new Map()));
+    let addr = list.get(byteIndex);
+    const fresh = !addr;
+    if (!addr) {
+      addr = new Address(this.nextId++, buffer, byteIndex, kind);
+      list.set(byteIndex, addr);
+      this.byId.set(addr.id, addr);
+    }
+    let helper = addr.helper;
+    if (!helper) {
+      try {
+        helper = this.acquire();
+      } catch (e) {
+        if (fresh) this.forget(addr);
+        throw e;
+      }
+    }
+    let resolve!: (o: Outcome) => void;
+    const promise = new PromiseCtor<Outcome>((r) => { resolve = r; });
+    const deadline = now() + t;
+    const w: Waiter = { value, deadline, heapIndex: -1, resolve, prev: null, next: null, address: addr };
+    addr.push(w);
+    if (deadline !== Infinity) this.deadlines.add(w);
+    if (deadline > addr.latest) {
+      addr.latest = deadline;
+      helper.ctrlF64[P.DEADLINE_F64] = deadline + timeOrigin;
+    }
+    this.count(+1);
+    if (addr.helper === helper) {
+      Atomics.add(helper.ctrl, P.PENDING, 1);
+      if (Atomics.compareExchange(helper.ctrl, P.STATE, P.PARKED, P.ARMED) === P.PARKED) {
+        this.arm(helper, addr);
+      }
+    } else {
+      addr.helper = helper;
+      helper.address = addr;
+      Atomics.store(helper.ctrl, P.PENDING, addr.length);
+      this.arm(helper, addr);
+    }
+    return promise;
+  }
+
+  // ---- notify --------------------------------------------------------------------------------
+
+  /**
+   * Settles up to `count` of this agent's waiters on the address, oldest first, synchronously.
+   * Returns how many; `evict` tells the caller that a notify-all of the rest will also wake our
+   * own stale helper (which it must not count).
+   */
+  wakeLocal(buffer: SharedArrayBuffer, byteIndex: number, count: number): { n: number; evict: boolean } {
+    const addr = this.registry.get(buffer)?.get(byteIndex);
+    if (!addr) return { n: 0, evict: false };
+    let n = 0;
+    const helper = addr.helper;
+    while (n < count) {
+      let w: Waiter | null;
+      if (helper) {
+        const p = Atomics.load(helper.ctrl, P.PENDING);
+        if (p === 0) break;
+        if (Atomics.compareExchange(helper.ctrl, P.PENDING, p, p - 1) !== p) continue;
+        w = addr.nth(addr.length - p);
+      } else {
+        w = addr.head;
+      }
+      if (!w) break;
+      this.settle(w, 'ok');
+      n++;
+    }
+    let evict = false;
+    if (helper && n < count && Atomics.load(helper.ctrl, P.PENDING) === 0 &&
+        Atomics.load(helper.ctrl, P.BLOCKED) === 1) {
+      if (count === Infinity) {
+        Atomics.store(helper.ctrl, P.EVICT, 1);
+        evict = true;
+      }
+      this.scheduleSweep();
+    } else if (n) {
+      this.afterDrain(addr);
+    }
+    return { n, evict };
+  }
+
+  // ---- settling --------------------------------------------------------------------------------
+
+  private settle(w: Waiter, outcome: Outcome): void {
+    const addr = w.address;
+    addr.unlink(w);
+    this.deadlines.remove(w);
+    this.count(-1);
+    w.resolve(outcome);
+    if (!addr.length) {
+      addr.latest = -Infinity;
+      if (!addr.helper) this.forget(addr);
+    }
+  }
+
+  private expire(w: Waiter): void {
+    const addr = w.address;
+    const helper = addr.helper;
+    if (helper) {
+      for (;;) {
+        const p = Atomics.load(helper.ctrl, P.PENDING);
+        if (addr.within(w, addr.length - p)) {
+          // A helper claimed it before the deadline; its message is on the way.
+          addr.credit++;
+          this.settle(w, 'ok');
+          return;
+        }
+        if (Atomics.compareExchange(helper.ctrl, P.PENDING, p, p - 1) === p) break;
+      }
+    }
+    this.settle(w, 'timed-out');
+    this.afterDrain(addr);
+  }
+
+  private onWake(id: number, n: number): void {
+    const addr = this.byId.get(id);
+    if (!addr) return;
+    const k = Math.min(n, addr.credit);
+    addr.credit -= k;
+    n -= k;
+    while (n-- > 0 && addr.head) this.settle(addr.head, 'ok');
+  }
+
+  /** After the agent itself emptied PENDING: a helper left blocked on the address is stale. */
+  private afterDrain(addr: Address): void {
+    const h = addr.helper;
+    if (h && h.pending === 0 && Atomics.load(h.ctrl, P.BLOCKED) === 1) this.scheduleSweep();
+  }
+
+  private forget(addr: Address): void {
+    const list = this.registry.get(addr.buffer);
+    if (list && list.get(addr.byteIndex) === addr) {
+      list.delete(addr.byteIndex);
+      if (!list.size) this.registry.delete(addr.buffer);
+    }
+    this.byId.delete(addr.id);
+  }
+
+  private count(d: number): void {
+    const before = this.pending;
+    this.pending += d;
+    if (config.keepAlive && (before === 0) !== (this.pending === 0)) this.platform.keepAlive(this.pending > 0);
+  }
+
+  refreshKeepAlive(): void {
+    this.platform.keepAlive(config.keepAlive && this.pending > 0);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  /** A parked helper whose old address has nothing in flight, else a new one: returned ARMED. */
+  private acquire(): Helper {
+    for (const h of this.helpers) {
+      const old = h.address;
+      if (old && old.length) continue;
+      if (Atomics.compareExchange(h.ctrl, P.STATE, P.PARKED, P.ARMED) !== P.PARKED) continue;
+      if (old) this.detach(h);
+      return h;
+    }
+    if (this.helpers.length >= config.maxHelpers) {
+      throw new Error(
+        `atomics-wait-async: all ${config.maxHelpers} helper threads are standing for other ` +
+        'addresses; wait on fewer distinct addresses or raise configure({ maxHelpers }).');
+    }
+    return this.spawn(P.ARMED);
+  }
+
+  private spawn(state: number): Helper {
+    const h = new Helper(new SharedArrayBuffer(P.CTRL_BYTES));
+    h.ctrl[P.STATE] = state;
+    h.handle = this.platform.spawn({
+      message: (m) => {
+        if ('n' in m) this.onWake(m.a, m.n);
+        else if ('retired' in m) {
+          h.handle.terminate();
+          this.drop(h);
+        }
+      },
+      failed: (e) => this.onFailed(h, e),
+    });
+    h.handle.post({ ctrl: h.sab, idle: config.idleTimeout });
+    this.helpers.push(h);
+    return h;
+  }
+
+  private arm(h: Helper, addr: Address): void {
+    let id = this.bufferIds.get(addr.buffer);
+    if (id === undefined) this.bufferIds.set(addr.buffer, (id = this.nextId++));
+    if (!h.known.has(id)) {
+      h.known.add(id);
+      h.handle.post({ id, buf: addr.buffer });
+    }
+    const first = addr.nth(addr.length - h.pending) ?? addr.tail!;
+    const c = h.ctrl;
+    Atomics.store(c, P.BUF_ID, id);
+    Atomics.store(c, P.INDEX, addr.kind === P.KIND_I64 ? addr.byteIndex / 8 : addr.byteIndex / 4);
+    Atomics.store(c, P.KIND, addr.kind);
+    Atomics.store(c, P.ADDR_ID, addr.id);
+    Atomics.store(c, P.EVICT, 0);
+    if (addr.kind === P.KIND_I64) Atomics.store(h.ctrl64, P.VALUE_I64, first.value as bigint);
+    else Atomics.store(c, P.VALUE_I32, first.value as number);
+    h.ctrlF64[P.DEADLINE_F64] = addr.latest + timeOrigin;
+    Atomics.add(c, P.CMD_SEQ, 1);
+    Atomics.notify(c, P.CMD_SEQ);
+  }
+
+  private detach(h: Helper): void {
+    const addr = h.address;
+    h.address = null;
+    if (addr && addr.helper === h) {
+      addr.helper = null;
+      if (!addr.length) this.forget(addr);
+    }
+  }
+
+  private drop(h: Helper): void {
+    if (!h.alive) return;
+    h.alive = false;
+    const i = this.helpers.indexOf(h);
+    if (i >= 0) this.helpers.splice(i, 1);
+    const addr = h.address;
+    this.detach(h);
+    // Waiters it stood for and had not claimed get a new helper.
+    const left = Atomics.exchange(h.ctrl, P.PENDING, 0);
+    if (addr && left > 0 && addr.length) {
+      try {
+        const n = this.acquire();
+        addr.helper = n;
+        n.address = addr;
+        Atomics.store(n.ctrl, P.PENDING, Math.min(left, addr.length));
+        n.ctrlF64[P.DEADLINE_F64] = addr.latest + timeOrigin;
+        this.arm(n, addr);
+      } catch (e) {
+        this.spawnError = e as Error;
+      }
+    }
+  }
+
+  private onFailed(h: Helper, e: unknown): void {
+    if (!h.alive) return;
+    h.handle.terminate();
+    if (!this.spawnError && e instanceof Error && /worker-src|Content Security|helper could not start/i.test(e.message)) {
+      this.spawnError = e;
+    }
+    this.drop(h);
+  }
+
+  /** Terminates helpers still blocked for addresses nobody waits on any more. */
+  private scheduleSweep(): void {
+    if (this.sweepTimer !== undefined) return;
+    this.sweepTimer = this.platform.setTimer(() => {
+      this.sweepTimer = undefined;
+      let again = false;
+      for (const h of this.helpers.slice()) {
+        const c = h.ctrl;
+        if (Atomics.load(c, P.STATE) !== P.ARMED || h.pending !== 0 || Atomics.load(c, P.BLOCKED) !== 1) continue;
+        if (h.address && h.address.length) { again = true; continue; }
+        h.handle.terminate();
+        this.drop(h);
+      }
+      if (again) this.scheduleSweep();
+    }, config.idleTimeout);
+  }
+
+  /** Ends every helper (uninstall). Waiters already registered keep their local notify and deadlines. */
+  releaseAll(): void {
+    for (const h of this.helpers.slice()) {
+      h.handle.terminate();
+      h.alive = false;
+      this.detach(h);
+    }
+    this.helpers.length = 0;
+  }
+
+  stats(): Stats {
+    const addresses: Stats['addresses'] = [];
+    for (const a of this.byId.values()) {
+      if (a.length) addresses.push({ buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helper: !!a.helper });
+    }
+    let armed = 0;
+    for (const h of this.helpers) if (Atomics.load(h.ctrl, P.STATE) === P.ARMED) armed++;
+    return { helpers: this.helpers.length, armed, pending: this.pending, addresses };
+  }
+
+  /** Native notify for the part of `count` our own waiters did not take. */
+  notifyOthers(typedArray: unknown, index: number, rest: number, evict: boolean): number {
+    let m = call<number>(nativeNotify, Atom, typedArray, index, rest);
+    if (evict && m > 0) m--;
+    return m;
+  }
+}

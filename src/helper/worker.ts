@@ -1,0 +1,134 @@
+// The helper thread. It stands for one address's whole local queue toward other agents: it blocks
+// in Atomics.wait on the real memory and tells its agent how many local waiters a wake claimed.
+// Between addresses it parks on its private control word, so arming costs one Atomics.notify.
+import {
+  ADDR_ID, ARMED, BLOCKED, BUF_ID, CMD_SEQ, DEADLINE_F64, EVICT, INDEX, KIND, KIND_I64, PARKED,
+  PENDING, RETIRED, STATE, VALUE_I32, VALUE_I64,
+  type AgentMessage, type HelperMessage,
+} from '../protocol';
+
+declare const require: ((id: string) => any) | undefined;
+declare const self: any;
+
+interface Port { post(m: HelperMessage): void; listen(f: (m: AgentMessage) => void): void; close(): void }
+
+// The helper's half of the platform adapter: a Node worker_threads parent port or a Web Worker scope.
+const port: Port = typeof self !== 'undefined' && typeof self.postMessage === 'function'
+  ? {
+    post: (m) => self.postMessage(m),
+    listen: (f) => { self.onmessage = (e: { data: AgentMessage }) => f(e.data); },
+    close: () => self.close(),
+  }
+  : (() => {
+    const wt = require!('worker_threads');
+    return {
+      post: (m: HelperMessage) => wt.parentPort.postMessage(m),
+      listen: (f: (m: AgentMessage) => void) => wt.parentPort.on('message', f),
+      close: () => wt.parentPort.close(),
+    };
+  })();
+
+const perf: { now(): number; timeOrigin: number } =
+  typeof performance !== 'undefined' ? performance : require!('perf_hooks').performance;
+const clock = () => perf.timeOrigin + perf.now();
+
+let ctrl: Int32Array;
+let ctrl64: BigInt64Array;
+let ctrlF64: Float64Array;
+let idle = 2000;
+let seq = 0;
+let running = false;
+const buffers = new Map<number, { i32: Int32Array; i64: BigInt64Array | undefined }>();
+
+port.listen((m) => {
+  if ('ctrl' in m) {
+    ctrl = new Int32Array(m.ctrl);
+    ctrl64 = new BigInt64Array(m.ctrl);
+    ctrlF64 = new Float64Array(m.ctrl);
+    idle = m.idle;
+  } else {
+    const len8 = m.buf.byteLength >> 3;
+    buffers.set(m.id, { i32: new Int32Array(m.buf), i64: len8 ? new BigInt64Array(m.buf, 0, len8) : undefined });
+  }
+  run();
+});
+
+/** Claims up to `max` unclaimed waiters (CAS on PENDING); returns how many it got. */
+function claim(max: number): number {
+  for (;;) {
+    const p = Atomics.load(ctrl, PENDING);
+    const n = p < max ? p : max;
+    if (n === 0) return 0;
+    if (Atomics.compareExchange(ctrl, PENDING, p, p - n) === p) return n;
+  }
+}
+
+/** Gives the address back when nothing is pending; false if the agent added a waiter meanwhile. */
+function tryPark(): boolean {
+  if (Atomics.compareExchange(ctrl, STATE, ARMED, PARKED) !== ARMED) return true;
+  if (Atomics.load(ctrl, PENDING) === 0) return true;
+  // A waiter arrived while we parked: take the address back unless the agent already re-armed us.
+  return Atomics.compareExchange(ctrl, STATE, PARKED, ARMED) !== PARKED;
+}
+
+/** Returns false when the buffer it needs has not arrived yet (the message that brings it re-runs us). */
+function serveArmed(): boolean {
+  const buf = buffers.get(Atomics.load(ctrl, BUF_ID));
+  if (!buf) return false;
+  const index = Atomics.load(ctrl, INDEX);
+  const addr = Atomics.load(ctrl, ADDR_ID);
+  const big = Atomics.load(ctrl, KIND) === KIND_I64;
+  const view: Int32Array | BigInt64Array = big ? buf.i64! : buf.i32;
+  let value: number | bigint = big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32);
+  for (;;) {
+    if (Atomics.load(ctrl, PENDING) === 0 && tryPark()) return true;
+    Atomics.store(ctrl, BLOCKED, 1);
+    if (Atomics.load(ctrl, PENDING) === 0) { // Dekker pair with the agent's drain of PENDING
+      Atomics.store(ctrl, BLOCKED, 0);
+      continue;
+    }
+    const left = ctrlF64[DEADLINE_F64] - clock();
+    // The deadline only bounds how long a helper can outlive its waiters; the agent owns timeouts.
+    const r = Atomics.wait(view as Int32Array, index, value as number, left > 0 ? left : 20);
+    Atomics.store(ctrl, BLOCKED, 0);
+    if (r === 'ok') {
+      if (Atomics.exchange(ctrl, EVICT, 0) === 1) continue; // our own agent's notify-all
+      const n = claim(1);
+      if (n) port.post({ a: addr, n });
+      else Atomics.notify(view as Int32Array, index, 1); // stale: pass on the wake we absorbed
+    } else if (r === 'not-equal') {
+      // The value changed before we blocked: a notify may have come and gone. Count it as a wakeup
+      // for every waiter we stand for rather than risk losing one (store-then-notify).
+      const n = claim(Infinity);
+      if (n) port.post({ a: addr, n });
+    } else {
+      // Timed out: keep standing for the rest, re-armed on the value as it is now.
+      value = Atomics.load(view as Int32Array, index);
+    }
+  }
+}
+
+function run(): void {
+  if (running || !ctrl) return;
+  running = true;
+  try {
+    for (;;) {
+      const s = Atomics.load(ctrl, CMD_SEQ);
+      if (s !== seq) {
+        if (!serveArmed()) return; // waiting for a buffer message
+        seq = s;
+        continue;
+      }
+      const r = Atomics.wait(ctrl, CMD_SEQ, seq, idle);
+      if (r === 'timed-out' && Atomics.compareExchange(ctrl, STATE, PARKED, RETIRED) === PARKED) {
+        port.post({ retired: true });
+        port.close();
+        return;
+      }
+    }
+  } finally {
+    running = false;
+  }
+}
+
+port.post({ ready: true });

@@ -1,0 +1,41 @@
+// Node host: helpers are worker_threads workers evaluated from the bundled helper source, so no
+// file has to be resolved at run time (works from ESM, CJS and bundlers alike). unref()'d: a
+// pending waitAsync does not keep the process alive, exactly as V8's native one.
+import { Worker } from 'worker_threads';
+import HELPER_SOURCE from 'virtual:helper-source';
+import type { Platform } from './types';
+
+let holder: ReturnType<typeof setInterval> | undefined;
+
+export const platform: Platform = {
+  name: 'node',
+  spawn(events) {
+    const worker = new Worker(HELPER_SOURCE, { eval: true });
+    worker.unref();
+    worker.on('message', events.message);
+    worker.on('error', events.failed);
+    worker.on('exit', (code) => events.failed(new Error(`atomics-wait-async: helper exited (${code})`)));
+    return {
+      post: (m) => worker.postMessage(m),
+      terminate: () => {
+        worker.removeAllListeners('exit');
+        void worker.terminate();
+      },
+    };
+  },
+  setTimer(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimer(handle) {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+  keepAlive(on) {
+    if (on && !holder) holder = setInterval(() => {}, 1 << 30);
+    else if (!on && holder) {
+      clearInterval(holder);
+      holder = undefined;
+    }
+  },
+};

@@ -1,0 +1,25 @@
+// The one narrow seam between the engine and its host (Node worker_threads or Web Workers).
+import type { AgentMessage, HelperMessage } from '../protocol';
+
+export interface HelperHandle {
+  post(message: AgentMessage): void;
+  /** Ends the thread; a helper blocked in Atomics.wait leaves the wait queue with it. */
+  terminate(): void;
+}
+
+export interface HelperEvents {
+  message(m: HelperMessage): void;
+  /** The helper died or could not start; `error` says why. */
+  failed(error: unknown): void;
+}
+
+export interface Platform {
+  readonly name: 'node' | 'web';
+  /** Starts a helper thread or throws an Error that says how to fix the host. */
+  spawn(events: HelperEvents): HelperHandle;
+  /** A timer that never keeps the host alive by itself (like a native waitAsync). */
+  setTimer(fn: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+  /** Holds the host open while `on` (the keepAlive option); a no-op where hosts cannot exit. */
+  keepAlive(on: boolean): void;
+}

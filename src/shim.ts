@@ -1,0 +1,56 @@
+// Atomics.waitAsync (25.4.14) and Atomics.notify (25.4.15) for engines that lack waitAsync.
+// Validation and coercions run in the spec's order; waiting is the engine's job.
+import { Atom, MathMax, TypeErrorCtor, call, nativeLoad } from './intrinsics';
+import {
+  ToBigInt64, ToInt32, ToIntegerOrInfinity, ToNumber, TimeoutFromNumber, ValidateAtomicAccess,
+  ValidateIntegerTypedArray, elementSize,
+} from './spec';
+import { KIND_I32, KIND_I64 } from './protocol';
+import type { Engine, Outcome } from './engine';
+
+export interface WaitAsyncResult {
+  async: boolean;
+  value: 'not-equal' | 'timed-out' | Promise<Outcome>;
+}
+
+export interface Shim {
+  waitAsync(typedArray: unknown, index: unknown, value: unknown, timeout?: unknown): WaitAsyncResult;
+  notify(typedArray: unknown, index: unknown, count?: unknown): number;
+}
+
+
+export function createShim(engine: () => Engine): Shim {
+  // Method shorthand: the functions get the right `name` and `length` and are not constructors.
+  return {
+    // 25.4.3.14 DoWait(async, typedArray, index, value, timeout)
+    waitAsync(typedArray: unknown, index: unknown, value: unknown, timeout: unknown): WaitAsyncResult {
+      const taRecord = ValidateIntegerTypedArray(typedArray);
+      if (!taRecord.shared) throw new TypeErrorCtor('Atomics.waitAsync needs a SharedArrayBuffer');
+      const i = ValidateAtomicAccess(taRecord, index);
+      const big = taRecord.name === 'BigInt64Array';
+      const v = big ? ToBigInt64(value) : ToInt32(value);
+      const q = ToNumber(timeout);
+      const t = TimeoutFromNumber(q);
+      const byteIndex = i * elementSize(taRecord.name) + taRecord.byteOffset;
+      const w = call<number | bigint>(nativeLoad, Atom, typedArray, i);
+      if (v !== w) return { async: false, value: 'not-equal' };
+      if (t === 0) return { async: false, value: 'timed-out' };
+      const promise = engine().enqueue(
+        taRecord.buffer as SharedArrayBuffer, byteIndex, big ? KIND_I64 : KIND_I32, v, t);
+      return { async: true, value: promise };
+    },
+
+    // 25.4.15 Atomics.notify(typedArray, index, count)
+    notify(typedArray: unknown, index: unknown, count: unknown): number {
+      const taRecord = ValidateIntegerTypedArray(typedArray);
+      const i = ValidateAtomicAccess(taRecord, index);
+      const c = count === undefined ? Infinity : MathMax(ToIntegerOrInfinity(count), 0);
+      if (!taRecord.shared) return 0;
+      const byteIndex = i * elementSize(taRecord.name) + taRecord.byteOffset;
+      const e = engine();
+      const { n, evict } = e.wakeLocal(taRecord.buffer as SharedArrayBuffer, byteIndex, c);
+      if (n >= c) return n;
+      return n + e.notifyOthers(typedArray, i, c - n, evict);
+    },
+  };
+}
