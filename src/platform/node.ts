@@ -11,10 +11,11 @@ export const platform: Platform = {
   name: 'node',
   spawn(events) {
     const worker = new Worker(HELPER_SOURCE, { eval: true });
-    worker.unref();
     worker.on('message', events.message);
     worker.on('error', events.failed);
     worker.on('exit', (code) => events.failed(new Error(`atomics-wait-async: helper exited (${code})`)));
+    // After the listeners: adding a 'message' listener re-refs the worker's port (Node 14-20).
+    worker.unref();
     return {
       post: (m) => worker.postMessage(m),
       terminate: () => {
