@@ -154,6 +154,12 @@ export class Engine {
     }
     this.count(+1);
     if (addr.helper === helper) {
+      // A helper still standing for the address waits on the first unclaimed waiter's value: if
+      // none is left, that is this one (written before PENDING, which the helper reads first).
+      if (Atomics.load(helper.ctrl, P.PENDING) === 0) {
+        if (kind === P.KIND_I64) Atomics.store(helper.ctrl64, P.VALUE_I64, value as bigint);
+        else Atomics.store(helper.ctrl, P.VALUE_I32, value as number);
+      }
       Atomics.add(helper.ctrl, P.PENDING, 1);
       if (Atomics.compareExchange(helper.ctrl, P.STATE, P.PARKED, P.ARMED) === P.PARKED) {
         this.arm(helper, addr);

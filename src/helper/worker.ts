@@ -79,7 +79,10 @@ function serveArmed(): boolean {
   const addr = Atomics.load(ctrl, ADDR_ID);
   const big = Atomics.load(ctrl, KIND) === KIND_I64;
   const view: Int32Array | BigInt64Array = big ? buf.i64! : buf.i32;
-  let value: number | bigint = big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32);
+  // After a timeout we wait on the memory as it is (a store without a notify is no wakeup), for as
+  // long as the agent has not written a new first-waiter value.
+  let stale: number | bigint | undefined;
+  let staleFor: number | bigint | undefined;
   for (;;) {
     if (Atomics.load(ctrl, PENDING) === 0 && tryPark()) return true;
     Atomics.store(ctrl, BLOCKED, 1);
@@ -87,6 +90,10 @@ function serveArmed(): boolean {
       Atomics.store(ctrl, BLOCKED, 0);
       continue;
     }
+    // Re-read every time: after a claim, the first unclaimed waiter (whose value we wait on) may be
+    // one the agent added while we stayed armed; a stale value would wake it spuriously.
+    const first = big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32);
+    const value = stale !== undefined && first === staleFor ? stale : first;
     const left = ctrlF64[DEADLINE_F64] - clock();
     // The deadline only bounds how long a helper can outlive its waiters; the agent owns timeouts.
     const r = Atomics.wait(view as Int32Array, index, value as number, left > 0 ? left : 20);
@@ -103,8 +110,11 @@ function serveArmed(): boolean {
       if (n) port.post({ a: addr, n });
     } else {
       // Timed out: keep standing for the rest, re-armed on the value as it is now.
-      value = Atomics.load(view as Int32Array, index);
+      stale = Atomics.load(view as Int32Array, index);
+      staleFor = first;
+      continue;
     }
+    stale = staleFor = undefined;
   }
 }
 
