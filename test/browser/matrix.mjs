@@ -1,0 +1,238 @@
+// The engine matrix behind `npm run test:browsers` (started through run.mjs):
+//   Firefox ESR 140 (no native waitAsync: the shim, for real), Firefox ESR 153 and Chromium (each
+//   twice: native, and the shim with Atomics.waitAsync deleted in the page and every worker),
+//   then Node 14/15 (shim) and Node 20 (native, and shim) through test/engines/node-old.mjs.
+// Prints counts per engine/mode, the failures, and last one line: "N passed, N failed".
+//
+// Options: --only=<id,...> (ids: firefox-140, firefox-153, chromium, node14, node15, node20),
+//   --skip-build (use dist/ as it is), --verbose (page progress and browser console),
+//   --rounds=<n> (ping-pong rounds, default 1000).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, startServer } from './server.mjs';
+import { launchChromium, launchFirefox } from './browsers.mjs';
+import { buildCoreJs } from './corejs-bundle.mjs';
+import { runNodeMatrix } from '../engines/node-old.mjs';
+
+/** A page that has not reported within this long is failed and its browser restarted. */
+const PAGE_TIMEOUT = 150000;
+const CACHE = path.join(ROOT, '.cache/engines');
+
+function parseArgs(argv) {
+  const o = { only: null, skipBuild: false, verbose: false, rounds: 1000 };
+  for (const a of argv) {
+    if (a === '--skip-build') o.skipBuild = true;
+    else if (a === '--verbose' || a === '-v') o.verbose = true;
+    else if (a.startsWith('--only=')) o.only = new Set(a.slice(7).split(',').filter(Boolean));
+    else if (a.startsWith('--rounds=')) o.rounds = Number(a.slice(9));
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+function build() {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/rollup/dist/bin/rollup'), '-c', '--silent'], {
+    cwd: ROOT, stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error('build failed (rollup -c)');
+}
+
+function version(exe, args = ['--version']) {
+  const r = spawnSync(exe, args, { encoding: 'utf8', env: { ...process.env, MOZ_HEADLESS: '1' } });
+  return (r.stdout || '').trim().split('\n').pop().replace(/ built on .*$/, '');
+}
+
+/** Browsers from .cache/engines/engines.json (scripts/install-engines.sh) or their usual places. */
+function browserTargets() {
+  let manifest = {};
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(CACHE, 'engines.json'), 'utf8'));
+  } catch { /* not installed with the script */ }
+  const targets = [];
+  for (const major of [140, 153]) {
+    const fromManifest = (manifest.firefox || []).find((f) => f.major === major);
+    const exe = fromManifest?.path || path.join(CACHE, `firefox-${major}/usr/lib/firefox-esr/firefox-esr`);
+    targets.push({
+      id: `firefox-${major}`, kind: 'firefox', exe,
+      // Firefox 140 ships no Atomics.waitAsync (only behind a pref we never set); 153 has it.
+      modes: major === 140 ? [{ mode: 'shim', del: 0 }] : [{ mode: 'native', del: 0 }, { mode: 'shim', del: 1 }],
+    });
+  }
+  targets.push({
+    id: 'chromium', kind: 'chromium', exe: manifest.chromium?.path || '/usr/bin/chromium',
+    modes: [{ mode: 'native', del: 0 }, { mode: 'shim', del: 1 }],
+  });
+  for (const t of targets) {
+    t.present = fs.existsSync(t.exe);
+    t.label = t.present ? version(t.exe) : t.id;
+  }
+  return targets;
+}
+
+/** The pages one engine walks through, for each of its modes. */
+function pagesFor(target, opts) {
+  const pages = [];
+  for (const { mode, del } of target.modes) {
+    const q = (o) => '/test/browser/page.html?' + new URLSearchParams({ mode, del: String(del), ...o }).toString();
+    const r = String(opts.rounds);
+    pages.push(
+      { mode, name: 'main/esm', path: q({ suite: 'main', build: 'esm', rounds: r }) },
+      { mode, name: 'main/iife', path: q({ suite: 'main', build: 'iife', rounds: r }) },
+      { mode, name: 'csp-self/esm', path: q({ suite: 'csp-self', build: 'esm', profile: 'csp-self' }) },
+      { mode, name: 'csp-self/iife', path: q({ suite: 'csp-self', build: 'iife', profile: 'csp-self' }) },
+      { mode, name: 'csp-none/esm', path: q({ suite: 'csp-none', build: 'esm', profile: 'csp-none' }) },
+      { mode, name: 'csp-none/iife', path: q({ suite: 'csp-none', build: 'iife', profile: 'csp-none' }) },
+      { mode, name: 'no-coi', path: q({ suite: 'no-coi', profile: 'no-coi' }) },
+      { mode, name: 'core-js/before', path: q({ suite: 'corejs', order: 'before' }) },
+      { mode, name: 'core-js/after', path: q({ suite: 'corejs', order: 'after' }) },
+    );
+  }
+  return pages;
+}
+
+function newRow(engine, label, mode) {
+  return { engine, label, mode, passed: 0, failed: 0, skipped: 0, failures: [], notes: [], pages: 0, ms: 0 };
+}
+
+async function runBrowser(server, target, opts, logFile) {
+  const rows = new Map(target.modes.map(({ mode }) => [mode, newRow(target.id, target.label, mode)]));
+  const queue = pagesFor(target, opts);
+  const t0 = Date.now();
+  let launches = 0;
+  while (queue.length && launches < 6) {
+    launches++;
+    let current = null;
+    let reported = 0;
+    let finish;
+    const done = new Promise((r) => { finish = r; });
+    let watchdog;
+    const arm = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => finish('timeout'), PAGE_TIMEOUT);
+    };
+    const session = server.session({
+      next: () => {
+        current = queue.shift() || null;
+        if (current) {
+          current.started = Date.now();
+          arm();
+          if (opts.verbose) console.log(`  [${target.id}] ${current.mode} ${current.name}`);
+        }
+        return current;
+      },
+      onReport: (page, body) => {
+        reported++;
+        const row = rows.get(page.mode);
+        row.pages++;
+        row.ms += Date.now() - page.started;
+        row.passed += body.passed || 0;
+        row.failed += body.failed || 0;
+        row.skipped += body.skipped || 0;
+        for (const f of body.failures || []) row.failures.push(`${page.name}: ${f.name} — ${f.message}`);
+        for (const n of body.notes || []) row.notes.push(`${page.name}: ${n}`);
+        if (opts.verbose) {
+          console.log(`  [${target.id}] ${page.mode} ${page.name}: ${body.passed} passed, ${body.failed} failed ` +
+            `(${((Date.now() - page.started) / 1000).toFixed(1)} s)`);
+        }
+      },
+      onLog: (page, line) => {
+        if (opts.verbose) console.log(`    [${target.id}] ${line}`);
+      },
+      onDone: () => finish('done'),
+    });
+    const browser = target.kind === 'chromium'
+      ? await launchChromium(target.exe, session.startUrl, { onConsole: opts.verbose ? (l) => fs.appendFileSync(logFile, l + '\n') : undefined })
+      : launchFirefox(target.exe, session.startUrl, { logFile });
+    browser.exited.then(() => finish('exited'));
+    const why = await done;
+    clearTimeout(watchdog);
+    await browser.close();
+    session.close();
+    if (why === 'done') break;
+    const page = current;
+    const reason = why === 'timeout'
+      ? `no report within ${PAGE_TIMEOUT / 1000} s (page hung; browser restarted)`
+      : 'the browser exited before the page reported';
+    if (page) {
+      const row = rows.get(page.mode);
+      row.ms += Date.now() - page.started;
+      row.failed++;
+      row.failures.push(`${page.name}: ${reason}`);
+    } else if (!reported) {
+      for (const p of queue.splice(0)) {
+        const row = rows.get(p.mode);
+        row.failed++;
+        row.failures.push(`${p.name}: ${reason}; no page ever loaded (see ${logFile})`);
+      }
+    }
+  }
+  const out = [...rows.values()];
+  out[0].sessionMs = Date.now() - t0; // pages plus browser start-ups, all modes
+  return out;
+}
+
+function printRow(row) {
+  const head = `${row.label.padEnd(34)} ${row.mode.padEnd(7)} ${String(row.passed).padStart(4)} passed, ` +
+    `${String(row.failed).padStart(3)} failed${row.skipped ? `, ${row.skipped} skipped` : ''}`;
+  const time = `${(row.ms / 1000).toFixed(1)} s` +
+    (row.sessionMs ? `; engine total with start-ups ${(row.sessionMs / 1000).toFixed(1)} s` : '');
+  console.log(`${head}   (${time})`);
+  for (const f of row.failures) console.log(`    ✗ ${f}`);
+}
+
+export async function main(argv) {
+  const opts = parseArgs(argv);
+  const t0 = Date.now();
+  const want = (id) => !opts.only || opts.only.has(id);
+  if (!opts.skipBuild) {
+    console.log('building dist/ …');
+    build();
+  }
+  const rows = [];
+  const browsers = browserTargets().filter((t) => want(t.id));
+  if (browsers.length) {
+    await buildCoreJs();
+    const logDir = path.join(ROOT, '.cache/browser/logs');
+    fs.mkdirSync(logDir, { recursive: true });
+    const server = await startServer({ verbose: opts.verbose });
+    try {
+      for (const t of browsers) {
+        if (!t.present) {
+          for (const { mode } of t.modes) {
+            const row = newRow(t.id, t.id, mode);
+            row.failed = 1;
+            row.failures.push(`${t.exe} not found: run scripts/install-engines.sh`);
+            rows.push(row);
+            printRow(row);
+          }
+          continue;
+        }
+        const logFile = path.join(logDir, `${t.id}.log`);
+        fs.writeFileSync(logFile, '');
+        for (const row of await runBrowser(server, t, opts, logFile)) {
+          rows.push(row);
+          printRow(row);
+        }
+      }
+    } finally {
+      await server.close();
+    }
+  }
+  for (const row of await runNodeMatrix({ only: opts.only, rounds: opts.rounds, verbose: opts.verbose })) {
+    rows.push(row);
+    printRow(row);
+  }
+  if (opts.verbose) {
+    for (const row of rows) for (const n of row.notes) console.log(`  note [${row.engine} ${row.mode}] ${n}`);
+  }
+  const passed = rows.reduce((s, r) => s + r.passed, 0);
+  const failed = rows.reduce((s, r) => s + r.failed, 0);
+  console.log(`matrix wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  fs.mkdirSync(path.join(ROOT, '.cache/browser'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, '.cache/browser/last-run.json'), JSON.stringify({
+    date: new Date().toISOString(), wallMs: Date.now() - t0, rows,
+  }, null, 2));
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}

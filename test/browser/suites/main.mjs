@@ -1,0 +1,255 @@
+// The main browser suite, for one build (?build=esm: the ponyfill module; ?build=iife: the
+// <script> build, which installs on the globals) in one mode (?mode=native|shim, ?del=1 when the
+// engine's own waitAsync was deleted before the package loaded — in the page and every worker).
+import {
+  Agent, assert, boot, deepEqual, defer, equal, loadBuild, mode, note, params, run, test, throws, until,
+  within,
+} from '/test/browser/harness.mjs';
+
+const build = params.build || 'esm';
+const expectNative = mode === 'native';
+const { val } = self.AWATest;
+const ROUNDS = Number(params.rounds || 1000);
+const BIG_ROUNDS = Number(params.bigRounds || 300);
+/** Per-round deadline of a ping-pong: a timed-out round is a lost wakeup. Generous on purpose. */
+const ROUND_TIMEOUT = 10000;
+/** Clock granularity allowance for "never early" (performance.now() is coarsened in browsers). */
+const CLOCK_SLACK = 0.1;
+
+const lib = await loadBuild(build);
+// The functions under test: the ponyfill's exports, or the globals the <script> build installed.
+const waitAsync = (...a) => (build === 'iife' ? Atomics.waitAsync : lib.waitAsync)(...a);
+const notify = (...a) => (build === 'iife' ? Atomics.notify : lib.notify)(...a);
+const shimmed = () => !lib.hasNativeWaitAsync;
+
+test('the engine is what this run claims', () => {
+  if (mode === 'native') {
+    assert(boot.hadWaitAsync, 'expected a native Atomics.waitAsync in this engine');
+  } else if (params.del === '1') {
+    assert(boot.hadWaitAsync, 'the engine had no native waitAsync to delete');
+    assert(boot.deleted, 'delete Atomics.waitAsync did not remove it');
+  } else {
+    equal(boot.hadWaitAsync, false, 'engine has a native Atomics.waitAsync (is a pref enabling it set?)');
+  }
+  equal(self.crossOriginIsolated, true, 'crossOriginIsolated');
+  equal(typeof SharedArrayBuffer, 'function', 'typeof SharedArrayBuffer');
+});
+
+test(`${build} build: exports and shape`, () => {
+  for (const k of ['waitAsync', 'notify', 'isSharedArrayBuffer', 'install', 'uninstall', 'configure', 'stats', 'shim']) {
+    equal(typeof lib[k], k === 'shim' ? 'object' : 'function', `typeof ${k}`);
+  }
+  equal(lib.hasNativeWaitAsync, expectNative, 'hasNativeWaitAsync');
+  equal(lib.shim.waitAsync.name, 'waitAsync', 'shim.waitAsync.name');
+  equal(lib.shim.waitAsync.length, 4, 'shim.waitAsync.length');
+  equal(lib.shim.notify.name, 'notify', 'shim.notify.name');
+  equal(lib.shim.notify.length, 3, 'shim.notify.length');
+  equal(lib.isSharedArrayBuffer(new SharedArrayBuffer(8)), true, 'isSharedArrayBuffer(SAB)');
+  equal(lib.isSharedArrayBuffer(new ArrayBuffer(8)), false, 'isSharedArrayBuffer(ArrayBuffer)');
+  if (build === 'iife') {
+    equal(self.AtomicsWaitAsync, lib, 'globalThis.AtomicsWaitAsync');
+    const d = Object.getOwnPropertyDescriptor(Atomics, 'waitAsync');
+    assert(d && typeof d.value === 'function', 'Atomics.waitAsync is a function');
+    deepEqual([d.writable, d.enumerable, d.configurable], [true, false, true], 'descriptor [writable, enumerable, configurable]');
+    if (expectNative) {
+      assert(Atomics.waitAsync !== lib.shim.waitAsync, 'the native Atomics.waitAsync was replaced');
+      equal(lib.install(), false, 'install() with a native waitAsync');
+    } else {
+      equal(Atomics.waitAsync, lib.shim.waitAsync, 'Atomics.waitAsync is the shim');
+      equal(Atomics.notify, lib.shim.notify, 'Atomics.notify is the shim');
+    }
+  } else {
+    equal(lib.waitAsync, expectNative ? Atomics.waitAsync : lib.shim.waitAsync, 'ponyfill waitAsync');
+    equal(Atomics.waitAsync, expectNative ? lib.waitAsync : undefined, 'the ponyfill left Atomics.waitAsync alone');
+  }
+});
+
+if (build === 'esm') {
+  test('polyfill entry (dist/polyfill.browser.mjs) installs only where needed, on the same engine', async () => {
+    const before = Atomics.waitAsync;
+    await import('/dist/polyfill.browser.mjs');
+    if (expectNative) {
+      equal(Atomics.waitAsync, before, 'native Atomics.waitAsync untouched');
+    } else {
+      equal(Atomics.waitAsync, lib.shim.waitAsync, 'Atomics.waitAsync is the shared shim');
+      equal(Atomics.notify, lib.shim.notify, 'Atomics.notify is the shared shim');
+    }
+  });
+}
+
+test('synchronous results and validation', () => {
+  const i32 = new Int32Array(new SharedArrayBuffer(16));
+  const helpersBefore = shimmed() ? lib.stats().helpers : 0;
+  const ne = waitAsync(i32, 0, 1);
+  deepEqual(Object.keys(ne), ['async', 'value'], 'result keys');
+  deepEqual(ne, { async: false, value: 'not-equal' }, 'not-equal');
+  deepEqual(waitAsync(i32, 0, 0, 0), { async: false, value: 'timed-out' }, 'timeout 0');
+  deepEqual(waitAsync(i32, 0, 0, -Infinity), { async: false, value: 'timed-out' }, 'timeout -Infinity');
+  if (shimmed()) equal(lib.stats().helpers, helpersBefore, 'helpers started by synchronous results');
+  throws(() => waitAsync(new Int32Array(4), 0, 0), (e) => equal(e.constructor, TypeError, 'non-shared'), 'non-shared buffer');
+  throws(() => waitAsync(new Float64Array(new SharedArrayBuffer(16)), 0, 0), (e) => equal(e.constructor, TypeError, 'Float64Array'), 'Float64Array');
+  throws(() => waitAsync(new Int16Array(new SharedArrayBuffer(16)), 0, 0), (e) => equal(e.constructor, TypeError, 'Int16Array'), 'Int16Array');
+  throws(() => waitAsync(i32, 4, 0), (e) => equal(e.constructor, RangeError, 'index 4'), 'index out of range');
+  throws(() => waitAsync(i32, -1, 0), (e) => equal(e.constructor, RangeError, 'index -1'), 'negative index');
+  equal(notify(new Int32Array(4), 0), 0, 'notify on a non-shared buffer');
+  equal(notify(i32, 0), 0, 'notify with no waiters');
+});
+
+test('BigInt64Array: synchronous results compare all 64 bits', () => {
+  const i64 = new BigInt64Array(new SharedArrayBuffer(16));
+  Atomics.store(i64, 1, val(true, 3));
+  deepEqual(waitAsync(i64, 1, val(true, 5)), { async: false, value: 'not-equal' }, 'values differing in high bits');
+  deepEqual(waitAsync(i64, 1, val(true, 3), 0), { async: false, value: 'timed-out' }, 'equal, timeout 0');
+  deepEqual(waitAsync(i64, 0, 2n ** 64n, 0), { async: false, value: 'timed-out' }, '2^64 wraps to 0');
+  throws(() => waitAsync(i64, 0, 0), (e) => equal(e.constructor, TypeError, 'Number for BigInt64Array'), 'a Number value');
+});
+
+test('same-agent notify(k) wakes exactly the k oldest waiters, synchronously counted', async () => {
+  const i32 = new Int32Array(new SharedArrayBuffer(8));
+  const N = 5;
+  const outcomes = [];
+  const order = [];
+  const all = [];
+  for (let i = 0; i < N; i++) {
+    const r = waitAsync(i32, 1, 0, 60000);
+    equal(r.async, true, `waiter ${i} async`);
+    all.push(r.value.then((o) => { outcomes[i] = o; order.push(i); }));
+  }
+  equal(notify(i32, 1, 2), 2, 'notify(2) with 5 waiters');
+  await until(() => order.length >= 2, 10000, 'two waiters settling');
+  deepEqual(order, [0, 1], 'woken waiters (FIFO)');
+  equal(notify(i32, 1), 3, 'notify() with 3 left');
+  await within(Promise.all(all), 10000, 'all waiters settling');
+  deepEqual(outcomes, ['ok', 'ok', 'ok', 'ok', 'ok'], 'outcomes');
+});
+
+async function windowPingPong(kind, rounds) {
+  const sab = new SharedArrayBuffer(32);
+  const view = kind === 'i64' ? new BigInt64Array(sab) : new Int32Array(sab);
+  const partner = await Agent.start(build);
+  const done = partner.call('partner', { sab, index: 1, rounds, kind, perRound: 30000 }, rounds * 30000);
+  const stats = await self.AWATest.pingPongWaiter({ view, index: 1, rounds, kind, timeout: ROUND_TIMEOUT, waitAsync, notify });
+  const p = await done;
+  equal(stats.rounds, rounds, 'rounds completed');
+  equal(p.rounds, rounds, 'partner rounds');
+  note(`window ${kind} ping-pong: ${stats.async} async, ${stats.notEqual} not-equal rounds`);
+}
+
+test(`window waits, a worker store-then-notifies: ping-pong ×${ROUNDS} (Int32Array)`,
+  () => windowPingPong('i32', ROUNDS), { timeout: 180000 });
+test(`window waits, a worker store-then-notifies: ping-pong ×${BIG_ROUNDS} (BigInt64Array, high bits)`,
+  () => windowPingPong('i64', BIG_ROUNDS), { timeout: 120000 });
+
+async function workerPingPong(kind, rounds) {
+  const sab = new SharedArrayBuffer(32);
+  const [waiter, partner] = await Promise.all([Agent.start(build), Agent.start(build)]);
+  const hello = await waiter.call('hello');
+  equal(hello.hasNativeWaitAsync, expectNative, 'worker: hasNativeWaitAsync');
+  if (params.del === '1') equal(hello.deleted, true, 'worker: native waitAsync deleted');
+  if (build === 'iife' && !expectNative) equal(hello.globalIsShim, true, 'worker: Atomics.waitAsync is the shim');
+  const done = partner.call('partner', { sab, index: 0, rounds, kind, perRound: 30000 }, rounds * 30000);
+  const stats = await waiter.call('waiter', { sab, index: 0, rounds, kind, timeout: ROUND_TIMEOUT }, rounds * ROUND_TIMEOUT);
+  const p = await done;
+  equal(stats.rounds, rounds, 'rounds completed');
+  equal(p.rounds, rounds, 'partner rounds');
+  note(`worker ${kind} ping-pong: ${stats.async} async, ${stats.notEqual} not-equal rounds`);
+}
+
+test(`a dedicated worker waits (package loaded there), another worker notifies: ping-pong ×${ROUNDS} (Int32Array)`,
+  () => workerPingPong('i32', ROUNDS), { timeout: 180000 });
+test(`a dedicated worker waits, another worker notifies: ping-pong ×${BIG_ROUNDS} (BigInt64Array)`,
+  () => workerPingPong('i64', BIG_ROUNDS), { timeout: 120000 });
+
+/**
+ * Another agent's notify(k) without a store: the first call that finds the waiters (a shim may
+ * need a moment to block a helper for them: calls returning 0 are retried, up to a deadline) must
+ * report and wake exactly k of them, oldest first; a notify-all then wakes exactly the rest.
+ */
+async function notifyFromOtherAgent(notifier, sab, index, n, settled, what) {
+  const end = performance.now() + 10000;
+  for (;;) {
+    const got = await notifier.call('notify', { sab, index, count: n === Infinity ? null : n, kind: 'i32' });
+    if (got !== 0 || performance.now() > end) return got;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test('another worker\'s notify(k) wakes exactly k of N window waiters (FIFO), notify-all the rest', async () => {
+  const sab = new SharedArrayBuffer(16);
+  const i32 = new Int32Array(sab);
+  const N = 6;
+  const K = 2;
+  const order = [];
+  const outcomes = [];
+  for (let i = 0; i < N; i++) {
+    const r = waitAsync(i32, 2, 0, 60000);
+    equal(r.async, true, `waiter ${i} async`);
+    r.value.then((o) => { outcomes[i] = o; order.push(i); });
+  }
+  defer(() => notify(i32, 2)); // same-agent cleanup of whatever is left
+  const notifier = await Agent.start(build);
+  const n = await notifyFromOtherAgent(notifier, sab, 2, K);
+  equal(n, K, `another agent's notify(${K}) with ${N} waiters returned`);
+  await until(() => order.length >= K, 10000, `${K} waiters settling`);
+  deepEqual(order, [0, 1], 'woken waiters');
+  const rest = await notifyFromOtherAgent(notifier, sab, 2, Infinity);
+  equal(rest, N - K, 'notify-all from another agent returned');
+  await until(() => order.length === N, 10000, 'all waiters settling');
+  deepEqual(outcomes, Array(N).fill('ok'), 'outcomes');
+}, { timeout: 60000 });
+
+test('another worker\'s notify(k) wakes exactly k of N waiters in a worker (FIFO), notify-all the rest', async () => {
+  const sab = new SharedArrayBuffer(16);
+  const N = 6;
+  const K = 3;
+  const [waiters, notifier] = await Promise.all([Agent.start(build), Agent.start(build)]);
+  const reg = await waiters.call('register', { group: 'g', sab, index: 3, n: N, kind: 'i32', value: 0, timeout: 60000 });
+  equal(reg.registered, N, 'async waiters registered');
+  defer(() => waiters.call('notify', { sab, index: 3, kind: 'i32', count: null }, 5000).catch(() => {}));
+  const n = await notifyFromOtherAgent(notifier, sab, 3, K);
+  equal(n, K, `another agent's notify(${K}) with ${N} waiters returned`);
+  const first = await waiters.call('collect', { group: 'g', count: K, deadline: 10000 });
+  deepEqual(first.order, [0, 1, 2], 'woken waiters');
+  const rest = await notifyFromOtherAgent(notifier, sab, 3, Infinity);
+  equal(rest, N - K, 'notify-all from another agent returned');
+  const all = await waiters.call('collect', { group: 'g', deadline: 10000 });
+  deepEqual(all.outcomes, Array(N).fill('ok'), 'outcomes');
+}, { timeout: 60000 });
+
+const TIMEOUTS = [1, 2.5, 5, 20, 50];
+function checkTimeouts(results, where) {
+  for (const r of results) {
+    equal(r.outcome, 'timed-out', `${where}: outcome of a ${r.t} ms wait`);
+    const early = `${where}: a ${r.t} ms wait settled early, after ${r.elapsed.toFixed(3)} ms`;
+    // Judged for the package; a native engine's own timer is only observed.
+    if (expectNative) {
+      if (r.elapsed < r.t - CLOCK_SLACK) note(`native ${early}`);
+    } else {
+      assert(r.elapsed >= r.t - CLOCK_SLACK, early);
+    }
+  }
+}
+
+test(`timeouts are never early: ${TIMEOUTS.join(', ')} ms (window)`, async () => {
+  const i32 = new Int32Array(new SharedArrayBuffer(4 * TIMEOUTS.length));
+  const results = await within(Promise.all(TIMEOUTS.map((t, i) => {
+    const t0 = performance.now();
+    const r = waitAsync(i32, i, 0, t);
+    equal(r.async, true, `${t} ms wait async`);
+    return r.value.then((o) => ({ t, outcome: o, elapsed: performance.now() - t0 }));
+  })), 20000, 'timeouts');
+  checkTimeouts(results, 'window');
+});
+
+test(`timeouts are never early: ${TIMEOUTS.join(', ')} ms (dedicated worker)`, async () => {
+  const agent = await Agent.start(build);
+  const results = await agent.call('timeouts', { sab: new SharedArrayBuffer(4 * TIMEOUTS.length), list: TIMEOUTS }, 20000);
+  checkTimeouts(results, 'worker');
+});
+
+test('nothing left pending in this window', async () => {
+  if (!shimmed()) return;
+  await until(() => lib.stats().pending === 0, 10000, 'pending waiters to drain');
+});
+
+await run(`main/${build}`);
