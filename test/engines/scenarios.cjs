@@ -194,6 +194,31 @@ function notifyFromOtherAgent(notifier, sab, index, n) {
   return attempt();
 }
 
+test('another worker\'s notify(1), repeated, wakes N main-thread waiters one at a time (FIFO)', () => {
+  const sab = new SharedArrayBuffer(16);
+  const i32 = new Int32Array(sab);
+  const N = 4;
+  const order = [];
+  for (let i = 0; i < N; i++) waitAsync(i32, 1, 0, 60000).value.then((o) => order.push(i + ':' + o));
+  defer(() => notify(i32, 1));
+  return Agent.start().then((notifier) => {
+    let k = 0;
+    const next = () => {
+      if (++k > N) return undefined;
+      return notifyFromOtherAgent(notifier, sab, 1, 1).then((n) => {
+        equal(n, 1, 'notify(1) #' + k + ' returned');
+        return until(() => order.length >= k, 10000, 'waiter ' + (k - 1) + ' settling');
+      }).then(() => {
+        const want = [];
+        for (let i = 0; i < k; i++) want.push(i + ':ok');
+        deepEqual(order, want, 'settled after notify #' + k);
+        return next();
+      });
+    };
+    return next();
+  });
+});
+
 test('another worker\'s notify(k) wakes exactly k of N main-thread waiters (FIFO), notify-all the rest', () => {
   const sab = new SharedArrayBuffer(16);
   const i32 = new Int32Array(sab);

@@ -174,6 +174,25 @@ async function notifyFromOtherAgent(notifier, sab, index, n, settled, what) {
   }
 }
 
+test('another worker\'s notify(1), repeated, wakes N window waiters one at a time (FIFO)', async () => {
+  const sab = new SharedArrayBuffer(16);
+  const i32 = new Int32Array(sab);
+  const N = 4;
+  const order = [];
+  for (let i = 0; i < N; i++) {
+    const r = waitAsync(i32, 1, 0, 60000);
+    equal(r.async, true, `waiter ${i} async`);
+    r.value.then((o) => order.push(`${i}:${o}`));
+  }
+  defer(() => notify(i32, 1));
+  const notifier = await Agent.start(build);
+  for (let k = 1; k <= N; k++) {
+    equal(await notifyFromOtherAgent(notifier, sab, 1, 1), 1, `notify(1) #${k} returned`);
+    await until(() => order.length >= k, 10000, `waiter ${k - 1} settling`);
+    deepEqual(order, Array.from({ length: k }, (_, i) => `${i}:ok`), `settled after notify #${k}`);
+  }
+}, { timeout: 60000 });
+
 test('another worker\'s notify(k) wakes exactly k of N window waiters (FIFO), notify-all the rest', async () => {
   const sab = new SharedArrayBuffer(16);
   const i32 = new Int32Array(sab);
