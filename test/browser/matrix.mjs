@@ -16,7 +16,7 @@ import { buildCoreJs } from './corejs-bundle.mjs';
 import { runNodeMatrix } from '../engines/node-old.mjs';
 
 /** A page that has not reported within this long is failed and its browser restarted. */
-const PAGE_TIMEOUT = 150000;
+const PAGE_TIMEOUT = Number(process.env.AWA_PAGE_TIMEOUT) || 150000;
 const CACHE = path.join(ROOT, '.cache/engines');
 
 function parseArgs(argv) {
@@ -95,9 +95,9 @@ function newRow(engine, label, mode) {
   return { engine, label, mode, passed: 0, failed: 0, skipped: 0, failures: [], notes: [], pages: 0, ms: 0 };
 }
 
-async function runBrowser(server, target, opts, logFile) {
+export async function runBrowser(server, target, opts, logFile) {
   const rows = new Map(target.modes.map(({ mode }) => [mode, newRow(target.id, target.label, mode)]));
-  const queue = pagesFor(target, opts);
+  const queue = target.pages ? target.pages.slice() : pagesFor(target, opts);
   const t0 = Date.now();
   let launches = 0;
   while (queue.length && launches < 6) {
@@ -141,9 +141,20 @@ async function runBrowser(server, target, opts, logFile) {
       },
       onDone: () => finish('done'),
     });
-    const browser = target.kind === 'chromium'
-      ? await launchChromium(target.exe, session.startUrl, { onConsole: opts.verbose ? (l) => fs.appendFileSync(logFile, l + '\n') : undefined })
-      : launchFirefox(target.exe, session.startUrl, { logFile });
+    let browser;
+    try {
+      browser = target.kind === 'chromium'
+        ? await launchChromium(target.exe, session.startUrl, { onConsole: opts.verbose ? (l) => fs.appendFileSync(logFile, l + '\n') : undefined })
+        : launchFirefox(target.exe, session.startUrl, { logFile });
+    } catch (e) {
+      session.close();
+      for (const p of queue.splice(0)) {
+        const row = rows.get(p.mode);
+        row.failed++;
+        row.failures.push(`${p.name}: the browser did not start: ${String(e && e.message || e).split('\n')[0]}`);
+      }
+      break;
+    }
     browser.exited.then(() => finish('exited'));
     const why = await done;
     clearTimeout(watchdog);
