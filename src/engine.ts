@@ -97,6 +97,8 @@ export interface Stats {
   helpers: number;
   /** Helpers currently standing for an address. */
   armed: number;
+  /** Helpers blocked (or about to block) in Atomics.wait on a user address right now. */
+  blocked: number;
   /** Async waiters of this agent not yet settled. */
   pending: number;
   /** One entry per address with pending waiters. */
@@ -156,10 +158,7 @@ export class Engine {
     if (addr.helper === helper) {
       // A helper still standing for the address waits on the first unclaimed waiter's value: if
       // none is left, that is this one (written before PENDING, which the helper reads first).
-      if (Atomics.load(helper.ctrl, P.PENDING) === 0) {
-        if (kind === P.KIND_I64) Atomics.store(helper.ctrl64, P.VALUE_I64, value as bigint);
-        else Atomics.store(helper.ctrl, P.VALUE_I32, value as number);
-      }
+      if (Atomics.load(helper.ctrl, P.PENDING) === 0) this.writeValue(helper, addr, w);
       Atomics.add(helper.ctrl, P.PENDING, 1);
       if (Atomics.compareExchange(helper.ctrl, P.STATE, P.PARKED, P.ARMED) === P.PARKED) {
         this.arm(helper, addr);
@@ -324,18 +323,28 @@ export class Engine {
       h.known.add(id);
       h.handle.post({ id, buf: addr.buffer });
     }
-    const first = addr.nth(addr.length - h.pending) ?? addr.tail!;
     const c = h.ctrl;
     Atomics.store(c, P.BUF_ID, id);
     Atomics.store(c, P.INDEX, addr.kind === P.KIND_I64 ? addr.byteIndex / 8 : addr.byteIndex / 4);
     Atomics.store(c, P.KIND, addr.kind);
     Atomics.store(c, P.ADDR_ID, addr.id);
     Atomics.store(c, P.EVICT, 0);
-    if (addr.kind === P.KIND_I64) Atomics.store(h.ctrl64, P.VALUE_I64, first.value as bigint);
-    else Atomics.store(c, P.VALUE_I32, first.value as number);
+    this.writeValue(h, addr, addr.nth(addr.length - h.pending) ?? addr.tail!);
     h.ctrlF64[P.DEADLINE_F64] = addr.latest + timeOrigin;
     Atomics.add(c, P.CMD_SEQ, 1);
     Atomics.notify(c, P.CMD_SEQ);
+  }
+
+  /** The value the helper blocks on: the waiter's own, or the memory's where views differ in kind. */
+  private writeValue(h: Helper, addr: Address, w: Waiter): void {
+    let v = w.value;
+    if ((typeof v === 'bigint') !== (addr.kind === P.KIND_I64)) {
+      v = addr.kind === P.KIND_I64
+        ? Atomics.load(new BigInt64Array(addr.buffer, addr.byteIndex, 1), 0)
+        : Atomics.load(new Int32Array(addr.buffer, addr.byteIndex, 1), 0);
+    }
+    if (addr.kind === P.KIND_I64) Atomics.store(h.ctrl64, P.VALUE_I64, v as bigint);
+    else Atomics.store(h.ctrl, P.VALUE_I32, v as number);
   }
 
   private detach(h: Helper): void {
@@ -412,8 +421,12 @@ export class Engine {
       if (a.length) addresses.push({ buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helper: !!a.helper });
     }
     let armed = 0;
-    for (const h of this.helpers) if (Atomics.load(h.ctrl, P.STATE) === P.ARMED) armed++;
-    return { helpers: this.helpers.length, armed, pending: this.pending, addresses };
+    let blocked = 0;
+    for (const h of this.helpers) {
+      if (Atomics.load(h.ctrl, P.STATE) === P.ARMED) armed++;
+      if (Atomics.load(h.ctrl, P.BLOCKED) === 1) blocked++;
+    }
+    return { helpers: this.helpers.length, armed, blocked, pending: this.pending, addresses };
   }
 
   /** Native notify for the part of `count` our own waiters did not take. */

@@ -1,0 +1,331 @@
+// The helper-thread engine on Node 20 with real workers. The main thread uses the shim directly
+// (`shim` is the shim whatever the engine has); every worker agent has native waitAsync deleted.
+import { expect } from 'chai';
+import { agent, until, within } from './support/agents.mjs';
+
+const { shim, stats, configure } = await import('../../dist/index.mjs');
+const { waitAsync, notify } = shim;
+
+const sab = (bytes = 64) => new SharedArrayBuffer(bytes);
+const settledCount = (states) => states.filter((s) => s !== 'pending').length;
+
+/** Tracks each promise's state without awaiting it. */
+function track(promises) {
+  const states = promises.map(() => 'pending');
+  promises.forEach((p, i) => p.then((v) => { states[i] = v; }));
+  return states;
+}
+
+describe('engine: same-agent notify', () => {
+  it('notify(k) wakes exactly the first k waiters in FIFO order, synchronously, and returns k', async () => {
+    const ta = new Int32Array(sab());
+    const order = [];
+    const results = Array.from({ length: 8 }, (_, i) => {
+      const r = waitAsync(ta, 0, 0);
+      expect(r.async).to.equal(true);
+      r.value.then((v) => order.push([i, v]));
+      return r.value;
+    });
+    const states = track(results);
+    expect(notify(ta, 0, 3)).to.equal(3);
+    await Promise.resolve(); await Promise.resolve();
+    expect(order).to.deep.equal([[0, 'ok'], [1, 'ok'], [2, 'ok']]);
+    expect(notify(ta, 0, 0)).to.equal(0);
+    expect(notify(ta, 0, 2)).to.equal(2);
+    await Promise.resolve(); await Promise.resolve();
+    expect(order.map((x) => x[0])).to.deep.equal([0, 1, 2, 3, 4]);
+    expect(notify(ta, 0)).to.equal(3); // all the rest, and nothing counted twice
+    await Promise.all(results);
+    expect(states).to.deep.equal(Array(8).fill('ok'));
+    expect(notify(ta, 0)).to.equal(0);
+  });
+
+  it('notify() returns the exact count even after the helper had time to block', async () => {
+    const ta = new Int32Array(sab());
+    const rs = Array.from({ length: 5 }, () => waitAsync(ta, 1, 0).value);
+    await until(() => stats().blocked >= 1, 30000, 'helper blocked');
+    expect(notify(ta, 1)).to.equal(5);
+    expect(await Promise.all(rs)).to.deep.equal(Array(5).fill('ok'));
+  });
+
+  it('views with different byteOffset and element type on the same bytes share one waiter list', async () => {
+    const buf = sab(64);
+    const a = new Int32Array(buf, 8); // a[0] is bytes 8..11
+    const b = new Int32Array(buf, 4); // b[1] is bytes 8..11
+    const c = new BigInt64Array(buf); // c[1] is bytes 8..15
+    const order = [];
+    const p1 = waitAsync(a, 0, 0).value.then(() => order.push('a'));
+    const p2 = waitAsync(c, 1, 0n).value.then(() => order.push('c'));
+    const p3 = waitAsync(b, 1, 0).value.then(() => order.push('b'));
+    expect(notify(c, 1, 2)).to.equal(2);
+    await Promise.all([p1, p2]);
+    expect(order).to.deep.equal(['a', 'c']);
+    expect(notify(new Int32Array(buf, 0), 2, 1)).to.equal(1);
+    await p3;
+    expect(order).to.deep.equal(['a', 'c', 'b']);
+    // a different byte is a different list
+    const other = waitAsync(a, 1, 0, 50).value;
+    expect(notify(a, 0)).to.equal(0);
+    expect(await other).to.equal('timed-out');
+  });
+});
+
+describe('engine: timeouts', () => {
+  for (const t of [1, 10, 50.5, 200]) {
+    it(`waitAsync(…, ${t}) settles "timed-out", never before ${t} ms`, async () => {
+      const ta = new Int32Array(sab());
+      const start = performance.now();
+      const r = waitAsync(ta, 0, 0, t);
+      expect(r.async).to.equal(true);
+      expect(await within(r.value, 30000 + t)).to.equal('timed-out');
+      expect(performance.now() - start).to.be.at.least(t);
+    });
+  }
+
+  it('many deadlines in random order all settle, each no earlier than its own', async () => {
+    const ta = new Int32Array(sab());
+    const start = performance.now();
+    const ts = Array.from({ length: 200 }, (_, i) => ((i * 37) % 97) + 0.5);
+    const done = await Promise.all(ts.map((t) => waitAsync(ta, 2, 0, t).value.then((v) => [v, performance.now() - start, t])));
+    for (const [v, at, t] of done) {
+      expect(v).to.equal('timed-out');
+      expect(at).to.be.at.least(t);
+    }
+  });
+
+  it('a waiter notified before its deadline settles "ok" once and only once', async () => {
+    const ta = new Int32Array(sab());
+    let calls = 0;
+    const p = waitAsync(ta, 3, 0, 100).value;
+    const seen = [];
+    p.then((v) => { calls++; seen.push(v); });
+    expect(notify(ta, 3)).to.equal(1);
+    await new Promise((r) => setTimeout(r, 150)); // past the deadline: the timer must not settle it again
+    expect(seen).to.deep.equal(['ok']);
+    expect(calls).to.equal(1);
+    expect(notify(ta, 3)).to.equal(0);
+  });
+});
+
+describe('engine: cross-agent', function () {
+  this.timeout(120000);
+
+  it('ping-pong with a worker doing sync waits: 10,000 rounds, no lost wakeup', async () => {
+    const ta = new Int32Array(sab());
+    const w = agent(`
+      const ta = new Int32Array(workerData);
+      for (let i = 0; i < 10000; i++) {
+        // wait for the main thread's turn flag, then hand the turn back with store-then-notify
+        while (Atomics.load(ta, 0) !== 1) Atomics.wait(ta, 0, 0, 30000);
+        Atomics.store(ta, 0, 0);
+        Atomics.store(ta, 1, 1);
+        Atomics.notify(ta, 1, 1);
+      }
+      send('done');
+    `, ta.buffer);
+    let lost = 0;
+    for (let i = 0; i < 10000; i++) {
+      Atomics.store(ta, 0, 1);
+      Atomics.notify(ta, 0, 1);
+      const r = waitAsync(ta, 1, 0, 30000);
+      if (r.async && (await r.value) !== 'ok') lost++;
+      if (lost) break;
+      Atomics.store(ta, 1, 0);
+    }
+    expect(lost, 'rounds that timed out').to.equal(0);
+    await w.next((m) => m === 'done');
+    await w.terminate();
+  });
+
+  it('store-then-notify from a worker always wakes, however early it lands', async () => {
+    // The worker stores and notifies as soon as it sees the main thread registered: often before
+    // the helper has blocked. Each round must still settle "ok".
+    const ta = new Int32Array(sab());
+    const w = agent(`
+      const ta = new Int32Array(workerData);
+      for (let i = 1; i <= 2000; i++) {
+        while (Atomics.load(ta, 2) !== i) Atomics.wait(ta, 2, i - 1, 30000);
+        Atomics.store(ta, 3, i);
+        Atomics.notify(ta, 3);
+      }
+      send('done');
+    `, ta.buffer);
+    for (let i = 1; i <= 2000; i++) {
+      const r = waitAsync(ta, 3, i - 1, 30000);
+      Atomics.store(ta, 2, i);
+      Atomics.notify(ta, 2);
+      if (r.async) expect(await r.value).to.equal('ok');
+      else expect(r.value).to.equal('not-equal');
+    }
+    await w.next((m) => m === 'done');
+    await w.terminate();
+  });
+
+  it('async waiters in two agents and sync waiters in a third: notify counts from the main thread are exact', async () => {
+    const ta = new Int32Array(sab());
+    const asyncAgent = () => agent(`
+      const ta = new Int32Array(workerData);
+      let woke = 0;
+      parentPort.on('message', (m) => {
+        if (m.wait) for (let i = 0; i < m.wait; i++) Atomics.waitAsync(ta, 0, 0).value.then(() => send({ woke: ++woke }));
+        if (m.stats) send({ stats: lib.stats() });
+      });
+      send('ready');
+    `, ta.buffer);
+    const syncAgent = () => agent(`
+      const ta = new Int32Array(workerData);
+      send('waiting');
+      const r = Atomics.wait(ta, 0, 0, 60000);
+      send({ sync: r });
+    `, ta.buffer);
+    const A = asyncAgent();
+    const B = asyncAgent();
+    await A.next((m) => m === 'ready');
+    await B.next((m) => m === 'ready');
+    A.post({ wait: 3 });
+    B.post({ wait: 3 });
+    const blocked = async (x) => { x.post({ stats: 1 }); return (await x.next((m) => m.stats)).stats.blocked === 1; };
+    await until(async () => (await blocked(A)) && (await blocked(B)), 60000, 'helpers of A and B blocked');
+    const C1 = syncAgent();
+    const C2 = syncAgent();
+    await C1.next((m) => m === 'waiting');
+    await C2.next((m) => m === 'waiting');
+    // The sync waiters are blocked once Atomics.notify can count them; wait for that without notifying.
+    await new Promise((r) => setTimeout(r, 200));
+
+    let returned = 0;
+    const wokeA = []; const wokeB = []; const syncs = [];
+    const collect = () => Promise.race([
+      A.next((m) => m.woke, 60000).then((m) => wokeA.push(m)),
+      B.next((m) => m.woke, 60000).then((m) => wokeB.push(m)),
+    ]);
+    void collect;
+    C1.next((m) => m.sync).then((m) => syncs.push(m.sync));
+    C2.next((m) => m.sync).then((m) => syncs.push(m.sync));
+    A.worker.on('message', (m) => { if (m.woke) wokeA.push(m.woke); });
+    B.worker.on('message', (m) => { if (m.woke) wokeB.push(m.woke); });
+    const total = () => wokeA.length + wokeB.length + syncs.length;
+
+    for (const k of [1, 2, 3, 2]) {
+      const before = total();
+      const n = notify(ta, 0, k);
+      returned += n;
+      expect(n).to.be.at.most(k);
+      await until(() => total() === before + n, 60000, `${n} wakeups after notify(${k})`);
+      // let the agents' helpers re-arm before the next count
+      await until(async () => {
+        const left = 8 - total();
+        if (!left) return true;
+        const [a, b] = [await blocked(A), await blocked(B)];
+        return (a || wokeA.length === 3) && (b || wokeB.length === 3);
+      }, 60000, 'helpers re-armed');
+    }
+    while (total() < 8) {
+      const before = total();
+      const n = notify(ta, 0, 1);
+      returned += n;
+      if (n) await until(() => total() === before + n, 60000, 'wakeup');
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(total()).to.equal(8);
+    expect(returned).to.equal(8);
+    expect(syncs).to.deep.equal(['ok', 'ok']);
+    await Promise.all([A, B, C1, C2].map((x) => x.terminate()));
+  });
+
+  it('a stale helper does not swallow another agent\'s wakeup', async () => {
+    const ta = new Int32Array(sab());
+    // Agent A (main): a waiter on X whose helper blocks, then is settled locally.
+    const p = waitAsync(ta, 5, 0).value;
+    await until(() => stats().blocked >= 1, 30000, 'helper blocked');
+    expect(notify(ta, 5, 1)).to.equal(1);
+    expect(await p).to.equal('ok');
+    // B sync-waits on X, C notifies one.
+    const B = agent(`
+      const ta = new Int32Array(workerData);
+      send('waiting');
+      send({ sync: Atomics.wait(ta, 5, 0, 60000) });
+    `, ta.buffer);
+    await B.next((m) => m === 'waiting');
+    await new Promise((r) => setTimeout(r, 200));
+    const C = agent(`
+      const ta = new Int32Array(workerData);
+      send({ count: Atomics.notify(ta, 5, 1) });
+    `, ta.buffer);
+    expect((await C.next((m) => m.count !== undefined)).count).to.equal(1);
+    expect((await B.next((m) => m.sync)).sync).to.equal('ok');
+    await Promise.all([B.terminate(), C.terminate()]);
+  });
+
+  it('BigInt64Array end to end, with a 64-bit value that differs only in its high word', async () => {
+    const ta = new BigInt64Array(sab());
+    const hi = 1n << 40n;
+    Atomics.store(ta, 2, hi);
+    expect(waitAsync(ta, 2, hi + 1n).value).to.equal('not-equal');
+    const r = waitAsync(ta, 2, hi, 60000);
+    expect(r.async).to.equal(true);
+    const w = agent(`
+      const ta = new BigInt64Array(workerData);
+      Atomics.store(ta, 2, -5n);
+      send({ n: Atomics.notify(ta, 2, 1) });
+    `, ta.buffer);
+    expect(await r.value).to.equal('ok');
+    await w.next((m) => m.n !== undefined);
+    await w.terminate();
+  });
+
+  it('waits inside a worker (nested helpers) are woken by the main thread', async () => {
+    const ta = new Int32Array(sab());
+    const w = agent(`
+      const ta = new Int32Array(workerData);
+      const r = Atomics.waitAsync(ta, 7, 0, 60000);
+      send({ async: r.async });
+      r.value.then((v) => send({ result: v, stats: lib.stats() }));
+    `, ta.buffer);
+    expect((await w.next((m) => 'async' in m)).async).to.equal(true);
+    Atomics.store(ta, 7, 1);
+    Atomics.notify(ta, 7);
+    const m = await w.next((x) => x.result);
+    expect(m.result).to.equal('ok');
+    await w.terminate();
+  });
+});
+
+describe('engine: helpers stand for addresses, not waiters', function () {
+  this.timeout(120000);
+  after(() => configure({ idleTimeout: 2000 }));
+
+  it('1,000 waiters on one address use one helper', async () => {
+    const ta = new Int32Array(sab());
+    const before = stats().helpers;
+    const ps = Array.from({ length: 1000 }, () => waitAsync(ta, 0, 0).value);
+    await until(() => stats().blocked >= 1, 30000, 'helper blocked');
+    const s = stats();
+    expect(s.helpers - before).to.be.at.most(1);
+    expect(s.addresses.find((a) => a.buffer === ta.buffer).waiters).to.equal(1000);
+    expect(notify(ta, 0)).to.equal(1000);
+    expect(new Set(await Promise.all(ps))).to.deep.equal(new Set(['ok']));
+  });
+
+  it('waiters on 50 addresses use at most 50 helpers, and idle helpers retire', async () => {
+    configure({ idleTimeout: 200 });
+    const ta = new Int32Array(sab(4 * 50));
+    const ps = [];
+    for (let i = 0; i < 50; i++) for (let j = 0; j < 3; j++) ps.push(waitAsync(ta, i, 0).value);
+    await until(() => stats().blocked >= 50, 60000, '50 helpers blocked');
+    const s = stats();
+    expect(s.addresses.filter((a) => a.buffer === ta.buffer)).to.have.length(50);
+    expect(s.armed).to.be.at.most(50);
+    expect(s.helpers).to.be.at.most(50 + 8); // helpers of earlier tests may still be parked
+    // wake everything from another agent with store-then-notify
+    const w = agent(`
+      const ta = new Int32Array(workerData);
+      for (let i = 0; i < 50; i++) { Atomics.store(ta, i, 1); Atomics.notify(ta, i); }
+      send('done');
+    `, ta.buffer);
+    expect(new Set(await Promise.all(ps))).to.deep.equal(new Set(['ok']));
+    await w.next((m) => m === 'done');
+    await w.terminate();
+    await until(() => stats().helpers === 0, 60000, 'helpers retired');
+  });
+});
