@@ -176,12 +176,12 @@ export class Engine {
 
   /**
    * Settles up to `count` of this agent's waiters on the address, oldest first, synchronously.
-   * Returns how many; `evict` tells the caller that a notify-all of the rest will also wake our
-   * own stale helper (which it must not count).
+   * Returns how many, and our own helper if it is left blocked there with nothing to stand for
+   * (the caller's native notify of the rest may wake it, and must not count it).
    */
-  wakeLocal(buffer: SharedArrayBuffer, byteIndex: number, count: number): { n: number; evict: boolean } {
+  wakeLocal(buffer: SharedArrayBuffer, byteIndex: number, count: number): { n: number; stale: Helper | null } {
     const addr = this.registry.get(buffer)?.get(byteIndex);
-    if (!addr) return { n: 0, evict: false };
+    if (!addr) return { n: 0, stale: null };
     let n = 0;
     const helper = addr.helper;
     while (n < count) {
@@ -198,18 +198,32 @@ export class Engine {
       this.settle(w, 'ok');
       n++;
     }
-    let evict = false;
-    if (helper && n < count && Atomics.load(helper.ctrl, P.PENDING) === 0 &&
-        Atomics.load(helper.ctrl, P.BLOCKED) === 1) {
-      if (count === Infinity) {
-        Atomics.store(helper.ctrl, P.EVICT, 1);
-        evict = true;
-      }
+    if (helper && Atomics.load(helper.ctrl, P.PENDING) === 0 && Atomics.load(helper.ctrl, P.BLOCKED) === 1) {
       this.scheduleSweep();
-    } else if (n) {
-      this.afterDrain(addr);
+      return { n, stale: helper };
     }
-    return { n, evict };
+    return { n, stale: null };
+  }
+
+  /**
+   * Native notify for the part of `count` our own waiters did not take. A stale helper of ours
+   * blocked on the address would be counted by it: EVICT tells the helper not to pass such a wake
+   * on, and we take it out of the count (or, if the count ran out on it, wake one more).
+   */
+  notifyOthers(typedArray: unknown, index: number, rest: number, stale: Helper | null): number {
+    if (!stale) return call<number>(nativeNotify, Atom, typedArray, index, rest);
+    Atomics.store(stale.ctrl, P.EVICT, 1);
+    const m = call<number>(nativeNotify, Atom, typedArray, index, rest);
+    // Fewer woken than asked: everything blocked there woke, our helper with them.
+    if (m < rest) {
+      if (m === 0) Atomics.store(stale.ctrl, P.EVICT, 0); // it had not reached Atomics.wait yet
+      return m > 0 ? m - 1 : 0;
+    }
+    // The count ran out: if our helper already took the eviction it was one of them.
+    if (Atomics.exchange(stale.ctrl, P.EVICT, 0) === 0) {
+      return m - 1 + call<number>(nativeNotify, Atom, typedArray, index, 1);
+    }
+    return m; // not woken, or woken and will pass its wake on (EVICT is clear again)
   }
 
   // ---- settling --------------------------------------------------------------------------------
@@ -427,12 +441,5 @@ export class Engine {
       if (Atomics.load(h.ctrl, P.BLOCKED) === 1) blocked++;
     }
     return { helpers: this.helpers.length, armed, blocked, pending: this.pending, addresses };
-  }
-
-  /** Native notify for the part of `count` our own waiters did not take. */
-  notifyOthers(typedArray: unknown, index: number, rest: number, evict: boolean): number {
-    let m = call<number>(nativeNotify, Atom, typedArray, index, rest);
-    if (evict && m > 0) m--;
-    return m;
   }
 }

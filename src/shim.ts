@@ -48,9 +48,9 @@ export function createShim(engine: () => Engine): Shim {
       if (!taRecord.shared) return 0;
       const byteIndex = i * elementSize(taRecord.name) + taRecord.byteOffset;
       const e = engine();
-      const { n, evict } = e.wakeLocal(taRecord.buffer as SharedArrayBuffer, byteIndex, c);
+      const { n, stale } = e.wakeLocal(taRecord.buffer as SharedArrayBuffer, byteIndex, c);
       if (n >= c) return n;
-      return n + e.notifyOthers(typedArray, i, c - n, evict);
+      return n + e.notifyOthers(typedArray, i, c - n, stale);
     },
   };
 }

@@ -278,6 +278,7 @@ describe('engine: cross-agent', function () {
     const ta = new Int32Array(sab());
     const w = agent(`
       const ta = new Int32Array(workerData);
+      parentPort.on('message', () => {}); // like native, a pending wait alone does not keep a thread alive
       const r = Atomics.waitAsync(ta, 7, 0, 60000);
       send({ async: r.async });
       r.value.then((v) => send({ result: v, stats: lib.stats() }));
