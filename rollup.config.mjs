@@ -2,6 +2,8 @@
 // and the type declarations. Each polyfill entry is a two-line file that loads its main entry,
 // so a page or process that uses both shares one engine.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dts } from 'rollup-plugin-dts';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
@@ -51,6 +53,8 @@ function declarations() {
     name: 'declarations',
     writeBundle() {
       execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
+      // The polyfill's declarations are self-contained (a `declare global` block).
+      writeFileSync('dist/polyfill.d.ts', readFileSync('dist/types/polyfill/index.d.ts', 'utf8'));
     },
   };
 }
@@ -85,5 +89,11 @@ export default [
     input: 'src/iife.ts',
     plugins: [host('web', 'iife'), ts(), declarations()],
     output: { file: 'dist/atomics-wait-async.min.js', format: 'iife', plugins: [terser()] },
+  },
+  {
+    // One bundled declaration file: no extensionless relative imports for nodenext resolution.
+    input: 'dist/types/src/index.d.ts',
+    plugins: [dts(), { name: 'clean-types', writeBundle: () => rmSync('dist/types', { recursive: true, force: true }) }],
+    output: { file: 'dist/index.d.ts', format: 'es' },
   },
 ];

@@ -5,18 +5,16 @@ import { install } from '../src/index';
 install();
 
 declare global {
-  interface WaitAsyncResultOf<T> {
-    async: boolean;
-    value: 'not-equal' | 'timed-out' | Promise<T>;
-  }
   interface Atomics {
-    /** ES2024 Atomics.waitAsync (polyfilled by atomics-wait-async where missing). */
+    /** ES2024 Atomics.waitAsync (installed by atomics-wait-async where the engine lacks it). */
     waitAsync(
       typedArray: Int32Array | BigInt64Array,
       index: number,
       value: number | bigint,
       timeout?: number,
-    ): WaitAsyncResultOf<'ok' | 'timed-out'>;
+    ):
+      | { async: false; value: 'not-equal' | 'timed-out' }
+      | { async: true; value: Promise<'ok' | 'timed-out'> };
   }
 }
 

@@ -1,12 +1,19 @@
 // Ponyfill entry: the native functions where the engine has Atomics.waitAsync, the shim elsewhere.
 import { api } from './api';
 
-export type { Api, InstallOptions, Options, Stats, WaitAsyncResult } from './api';
+export type { Api, InstallOptions, Options, Stats } from './api';
+
+/** What Atomics.waitAsync returns (ES2024). */
+export type WaitAsyncResult =
+  | { async: false; value: 'not-equal' | 'timed-out' }
+  | { async: true; value: Promise<'ok' | 'timed-out'> };
+export type WaitableArray = Int32Array | BigInt64Array;
 
 /** Atomics.waitAsync: native where present, else the shim. */
-export const waitAsync = api.waitAsync;
+export const waitAsync = api.waitAsync as
+  (typedArray: WaitableArray, index: number, value: number | bigint, timeout?: number) => WaitAsyncResult;
 /** Atomics.notify that also wakes this agent's shimmed async waiters. */
-export const notify = api.notify;
+export const notify = api.notify as (typedArray: WaitableArray, index: number, count?: number) => number;
 /** Brand check: true only for a real SharedArrayBuffer, from any realm; never throws. */
 export const isSharedArrayBuffer = api.isSharedArrayBuffer;
 /** Patches Atomics.waitAsync/notify if (and only if) the engine lacks waitAsync, or with { force: true }. */
@@ -20,4 +27,4 @@ export const stats = api.stats;
 /** True where the engine has a native Atomics.waitAsync. */
 export const hasNativeWaitAsync = api.native;
 /** The shim whatever the engine has: for differential tests and benchmarks. */
-export const shim = api.shim;
+export const shim = api.shim as { waitAsync: typeof waitAsync; notify: typeof notify };

@@ -1,0 +1,151 @@
+// The published shape: `npm pack`, installed into a temporary project, used the three ways the
+// README shows (CommonJS polyfill, ESM polyfill, ponyfill), typed with a pre-ES2024 lib; plus the
+// Node process lifetime rules, in child processes.
+import { expect } from 'chai';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const run = (cwd, args, opts = {}) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60000, ...opts });
+
+describe('package: npm pack, installed in a fresh project', function () {
+  this.timeout(180000);
+  let dir;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'awa-pack-'));
+    const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
+    const tgz = out.trim().split('\n').pop();
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', join(dir, tgz)], { cwd: dir });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ships dist and the polyfill entry, no sources or tests', () => {
+    const files = readdirSync(join(dir, 'node_modules/atomics-wait-async/dist'));
+    for (const f of ['index.mjs', 'index.cjs', 'polyfill.mjs', 'polyfill.cjs', 'index.browser.mjs',
+      'polyfill.browser.mjs', 'helper.js', 'atomics-wait-async.min.js', 'atomics-wait-async.helper.js',
+      'index.d.ts', 'polyfill.d.ts']) expect(files).to.include(f);
+    expect(readdirSync(join(dir, 'node_modules/atomics-wait-async'))).to.not.include('test');
+  });
+
+  const scenario = `
+    const ta = new Int32Array(new SharedArrayBuffer(8));
+    const r = Atomics.waitAsync(ta, 0, 0, 30000);
+    const w = new Worker("const { workerData } = require('worker_threads'); const t = new Int32Array(workerData);" +
+      "Atomics.store(t, 0, 1); Atomics.notify(t, 0);", { eval: true, workerData: ta.buffer });
+    const keep = setTimeout(() => {}, 30000);
+    r.value.then((v) => { console.log(JSON.stringify({ async: r.async, v, name: Atomics.waitAsync.name })); clearTimeout(keep); w.terminate(); });
+  `;
+
+  it("require('atomics-wait-async/polyfill') installs where native is missing (CommonJS)", () => {
+    writeFileSync(join(dir, 'cjs.cjs'), `delete Atomics.waitAsync;
+      require('atomics-wait-async/polyfill');
+      const { Worker } = require('worker_threads');
+      ${scenario}`);
+    const r = run(dir, ['cjs.cjs']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal({ async: true, v: 'ok', name: 'waitAsync' });
+  });
+
+  it("import 'atomics-wait-async/polyfill' installs where native is missing (ESM)", () => {
+    writeFileSync(join(dir, 'esm.mjs'), `delete Atomics.waitAsync;
+      const { Worker } = await import('node:worker_threads');
+      await import('atomics-wait-async/polyfill');
+      ${scenario}`);
+    const r = run(dir, ['esm.mjs']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal({ async: true, v: 'ok', name: 'waitAsync' });
+  });
+
+  it('the polyfill leaves a native Atomics.waitAsync alone', () => {
+    writeFileSync(join(dir, 'native.cjs'), `const before = Atomics.waitAsync;
+      require('atomics-wait-async/polyfill');
+      const p = require('atomics-wait-async');
+      console.log(JSON.stringify([Atomics.waitAsync === before, p.waitAsync === before, p.hasNativeWaitAsync, p.install()]));`);
+    const r = run(dir, ['native.cjs']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal([true, true, true, false]);
+  });
+
+  it('ESM and CommonJS builds loaded together share one engine', () => {
+    writeFileSync(join(dir, 'dual.mjs'), `delete Atomics.waitAsync;
+      import { createRequire } from 'node:module';
+      const esm = await import('atomics-wait-async');
+      const cjs = createRequire(import.meta.url)('atomics-wait-async');
+      const ta = new Int32Array(new SharedArrayBuffer(4));
+      const r = esm.waitAsync(ta, 0, 0);
+      console.log(JSON.stringify([cjs.notify(ta, 0), await r.value]));`);
+    const r = run(dir, ['dual.mjs']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal([1, 'ok']);
+  });
+
+  it('TypeScript: Atomics.waitAsync type-checks after importing the polyfill, with lib ES2020', () => {
+    writeFileSync(join(dir, 'use.ts'), `import 'atomics-wait-async/polyfill';
+      import { waitAsync, notify, isSharedArrayBuffer } from 'atomics-wait-async';
+      const ta = new Int32Array(new SharedArrayBuffer(4));
+      const r = Atomics.waitAsync(ta, 0, 0, 10);
+      if (r.async) { const p: Promise<'ok' | 'timed-out'> = r.value; void p; } else { const v: 'not-equal' | 'timed-out' = r.value; void v; }
+      const r2 = waitAsync(ta, 0, 0);
+      const n: number = notify(ta, 0, 1);
+      const b: boolean = isSharedArrayBuffer(ta.buffer);
+      void r2; void n; void b;`);
+    writeFileSync(join(dir, 'bad.ts'), `import 'atomics-wait-async/polyfill';
+      Atomics.waitAsync(new Float64Array(1), 0, 0);`);
+    const args = ['--noEmit', '--strict', '--target', 'ES2020', '--lib', 'ES2020', '--module', 'nodenext',
+      '--moduleResolution', 'nodenext', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
+    const ok = run(dir, [tsc, ...args, 'use.ts']);
+    expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
+    const bad = run(dir, [tsc, ...args, 'bad.ts']);
+    expect(bad.status).to.not.equal(0); // a Float64Array is rejected by the declared signature
+    expect(bad.stdout).to.match(/Float64Array/);
+  });
+});
+
+describe('Node process lifetime (child processes)', function () {
+  this.timeout(60000);
+  const dist = (f) => JSON.stringify(join(root, 'dist', f));
+  const child = (code) => spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 30000 });
+
+  it('a pending shimmed waitAsync does not keep the process alive, like native V8', () => {
+    for (const del of [true, false]) {
+      const r = child(`${del ? 'delete Atomics.waitAsync;' : ''} const l = require(${dist('index.cjs')}); l.install();
+        const ta = new Int32Array(new SharedArrayBuffer(4));
+        const r = Atomics.waitAsync(ta, 0, 0, 5000);
+        r.value.then((v) => console.log('settled', v));
+        console.log(l.hasNativeWaitAsync ? 'native' : 'shim', r.async);`);
+      expect(r.error, 'the child did not exit by itself').to.equal(undefined);
+      expect(r.status).to.equal(0);
+      expect(r.stdout.trim()).to.equal(`${del ? 'shim' : 'native'} true`);
+    }
+  });
+
+  it('configure({ keepAlive: true }) keeps it alive until the waits settle', () => {
+    const r = child(`delete Atomics.waitAsync; const l = require(${dist('index.cjs')}); l.install();
+      l.configure({ keepAlive: true });
+      const ta = new Int32Array(new SharedArrayBuffer(4));
+      Atomics.waitAsync(ta, 0, 0, 300).value.then((v) => console.log('settled', v));`);
+    expect(r.error).to.equal(undefined);
+    expect(r.status).to.equal(0);
+    expect(r.stdout.trim()).to.equal('settled timed-out');
+  });
+
+  it('configure() rejects options it does not know, naming the option and the fix', () => {
+    const r = child(`const l = require(${dist('index.cjs')});
+      for (const o of [{ idleTimout: 5 }, { idleTimeout: -1 }, { keepAlive: 'yes' }, { maxHelpers: 0 }, { helperUrl: 5 }]) {
+        try { l.configure(o); console.log('accepted', JSON.stringify(o)); } catch (e) { console.log(e.constructor.name + ': ' + e.message); }
+      }`);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).to.have.length(5);
+    expect(lines[0]).to.match(/^TypeError: .*idleTimout.*unknown option.*idleTimeout/);
+    expect(lines[1]).to.match(/^TypeError: .*idleTimeout.*>= 0/);
+    expect(lines[2]).to.match(/^TypeError: .*keepAlive.*true or false/);
+    expect(lines[3]).to.match(/^TypeError: .*maxHelpers.*integer >= 1/);
+    expect(lines[4]).to.match(/^TypeError: .*helperUrl.*dist\/helper\.js/);
+  });
+});
