@@ -5,10 +5,11 @@ import { platform } from 'platform:current';
 import { applyOptions, type Options } from './config';
 import { Engine, type Stats } from './engine';
 import {
-  Atom, G, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, nativeNotify, nativeWaitAsync,
+  Atom, G, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, nativeWaitAsync,
 } from './intrinsics';
 import { createShim, type Shim, type WaitAsyncResult } from './shim';
 import { IsSharedArrayBuffer } from './spec';
+import { createWaitFor, type WaitForOptions, type WaitForOutcome } from './wait-for';
 
 export interface InstallOptions {
   /** Replace a native Atomics.waitAsync too (for tests and benchmarks). */
@@ -29,6 +30,8 @@ export interface Api {
   stats(): Stats;
   /** The shim itself, whatever the engine has (for differential tests and benchmarks). */
   shim: Shim;
+  /** Cancellable, promise-only wait through our engine (beyond the spec). */
+  waitFor(typedArray: Int32Array | BigInt64Array, index: number, value: number | bigint, options?: WaitForOptions): Promise<WaitForOutcome>;
 }
 
 const KEY = Symbol.for('atomics-wait-async');
@@ -47,9 +50,12 @@ function createApi(): Api {
     version: VERSION,
     native: !!nativeWaitAsync,
     waitAsync: (nativeWaitAsync as Shim['waitAsync'] | undefined) ?? shim.waitAsync,
-    notify: nativeWaitAsync ? (nativeNotify as Shim['notify']) : shim.notify,
+    // Always ours: it also wakes this thread's waitFor waiters (our engine, even on native engines),
+    // and for everything else behaves as the native notify it calls.
+    notify: shim.notify,
     isSharedArrayBuffer: IsSharedArrayBuffer,
     shim,
+    waitFor: createWaitFor(getEngine),
     install(options: InstallOptions = {}) {
       if (options === null || typeof options !== 'object') {
         throw new TypeError('atomics-wait-async: install(options): options must be an object like { force: true }');
@@ -95,4 +101,4 @@ function shared(): Api {
 }
 
 export const api: Api = shared();
-export type { Options, Stats, WaitAsyncResult };
+export type { Options, Stats, WaitAsyncResult, WaitForOptions, WaitForOutcome };

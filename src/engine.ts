@@ -20,6 +20,9 @@ interface Waiter {
   deadline: number;
   heapIndex: number;
   resolve: (o: Outcome) => void;
+  done: boolean;
+  /** Only for cancellable waits (waitFor): rejects with the abort reason. */
+  reject?: (reason: unknown) => void;
   prev: Waiter | null;
   next: Waiter | null;
   address: Address;
@@ -125,6 +128,31 @@ export class Engine {
 
   /** Registers an async waiter; `t` is the timeout in ms (> 0, maybe +∞). */
   enqueue(buffer: SharedArrayBuffer, byteIndex: number, kind: number, value: Value, t: number): Promise<Outcome> {
+    return this.register(buffer, byteIndex, kind, value, t, false).promise;
+  }
+
+  /**
+   * A wait that can be withdrawn (beyond the spec: waitFor's AbortSignal). `cancel` removes the
+   * waiter so it can never absorb a notify meant for someone else, and rejects with `reason`;
+   * it returns false (and changes nothing) if the waiter was already woken.
+   */
+  enqueueCancellable(buffer: SharedArrayBuffer, byteIndex: number, kind: number, value: Value, t: number):
+    { promise: Promise<Outcome>; cancel(reason: unknown): boolean } {
+    const { promise, waiter } = this.register(buffer, byteIndex, kind, value, t, true);
+    return {
+      promise,
+      cancel: (reason) => {
+        if (waiter.done) return false;
+        if (!this.withdraw(waiter)) return false;
+        this.settle(waiter, reason, true);
+        this.afterDrain(waiter.address);
+        return true;
+      },
+    };
+  }
+
+  private register(buffer: SharedArrayBuffer, byteIndex: number, kind: number, value: Value, t: number, cancellable: boolean):
+    { promise: Promise<Outcome>; waiter: Waiter } {
     if (this.spawnError) throw this.spawnError;
     let list = this.registry.get(buffer);
     if (!list) this.registry.set(buffer, (list = new Map()));
@@ -145,9 +173,10 @@ export class Engine {
       }
     }
     let resolve!: (o: Outcome) => void;
-    const promise = new PromiseCtor<Outcome>((r) => { resolve = r; });
+    let reject: ((e: unknown) => void) | undefined;
+    const promise = new PromiseCtor<Outcome>((res, rej) => { resolve = res; if (cancellable) reject = rej; });
     const deadline = now() + t;
-    const w: Waiter = { value, deadline, heapIndex: -1, resolve, prev: null, next: null, address: addr };
+    const w: Waiter = { value, deadline, heapIndex: -1, resolve, reject, done: false, prev: null, next: null, address: addr };
     addr.push(w);
     if (deadline !== Infinity) this.deadlines.add(w);
     if (deadline > addr.latest) {
@@ -169,7 +198,7 @@ export class Engine {
       Atomics.store(helper.ctrl, P.PENDING, addr.length);
       this.arm(helper, addr);
     }
-    return promise;
+    return { promise, waiter: w };
   }
 
   // ---- notify --------------------------------------------------------------------------------
@@ -228,12 +257,14 @@ export class Engine {
 
   // ---- settling --------------------------------------------------------------------------------
 
-  private settle(w: Waiter, outcome: Outcome): void {
+  private settle(w: Waiter, outcome: unknown, rejected = false): void {
     const addr = w.address;
+    w.done = true;
     addr.unlink(w);
     this.deadlines.remove(w);
     this.count(-1);
-    w.resolve(outcome);
+    if (rejected) w.reject!(outcome);
+    else w.resolve(outcome as Outcome);
     if (!addr.length) {
       addr.latest = -Infinity;
       if (!addr.helper) this.forget(addr);
@@ -241,22 +272,29 @@ export class Engine {
   }
 
   private expire(w: Waiter): void {
+    if (!this.withdraw(w)) return;
+    this.settle(w, 'timed-out');
+    this.afterDrain(w.address);
+  }
+
+  /**
+   * Takes an unclaimed waiter out of its helper's mandate (CAS on PENDING). If a helper already
+   * claimed it, its wake came first: it settles "ok" now (its message will find the credit) and
+   * this returns false.
+   */
+  private withdraw(w: Waiter): boolean {
     const addr = w.address;
     const helper = addr.helper;
-    if (helper) {
-      for (;;) {
-        const p = Atomics.load(helper.ctrl, P.PENDING);
-        if (addr.within(w, addr.length - p)) {
-          // A helper claimed it before the deadline; its message is on the way.
-          addr.credit++;
-          this.settle(w, 'ok');
-          return;
-        }
-        if (Atomics.compareExchange(helper.ctrl, P.PENDING, p, p - 1) === p) break;
+    if (!helper) return true;
+    for (;;) {
+      const p = Atomics.load(helper.ctrl, P.PENDING);
+      if (addr.within(w, addr.length - p)) {
+        addr.credit++;
+        this.settle(w, 'ok');
+        return false;
       }
+      if (Atomics.compareExchange(helper.ctrl, P.PENDING, p, p - 1) === p) return true;
     }
-    this.settle(w, 'timed-out');
-    this.afterDrain(addr);
   }
 
   private onWake(id: number, n: number): void {

@@ -1,7 +1,7 @@
 // Ponyfill entry: the native functions where the engine has Atomics.waitAsync, the shim elsewhere.
 import { api } from './api';
 
-export type { Api, InstallOptions, Options, Stats } from './api';
+export type { Api, InstallOptions, Options, Stats, WaitForOptions, WaitForOutcome } from './api';
 
 /** What Atomics.waitAsync returns (ES2024). */
 export type WaitAsyncResult =
@@ -28,3 +28,9 @@ export const stats = api.stats;
 export const hasNativeWaitAsync = api.native;
 /** The shim whatever the engine has: for differential tests and benchmarks. */
 export const shim = api.shim as { waitAsync: typeof waitAsync; notify: typeof notify };
+/**
+ * Beyond the spec: a promise-only wait that an AbortSignal can cancel. Aborting rejects with
+ * `signal.reason` and removes the waiter, so it can never absorb a notify meant for another.
+ * Goes through this package's engine even where the engine has a native waitAsync.
+ */
+export const waitFor = api.waitFor;
