@@ -30,6 +30,8 @@ export interface Api {
   stats(): Stats;
   /** The shim itself, whatever the engine has (for differential tests and benchmarks). */
   shim: Shim;
+  /** Test hook: kills helper threads as a crash would; the engine must replace them. */
+  crashHelpers(which?: 'all' | 'armed'): number;
   /** Cancellable, promise-only wait through our engine (beyond the spec). */
   waitFor(typedArray: Int32Array | BigInt64Array, index: number, value: number | bigint, options?: WaitForOptions): Promise<WaitForOutcome>;
 }
@@ -88,6 +90,7 @@ function createApi(): Api {
       engine?.refreshKeepAlive();
     },
     stats: () => getEngine().stats(),
+    crashHelpers: (which) => getEngine().crashHelpers(which),
   };
   return api;
 }

@@ -457,6 +457,20 @@ export class Engine {
     }, config.idleTimeout);
   }
 
+  /**
+   * Fault injection for tests: ends helper threads the way a crash would (the host reports them
+   * dead and the engine must replace them). Returns how many it killed.
+   */
+  crashHelpers(which: 'all' | 'armed' = 'all'): number {
+    let n = 0;
+    for (const h of this.helpers.slice()) {
+      if (which === 'armed' && Atomics.load(h.ctrl, P.STATE) !== P.ARMED) continue;
+      this.onFailed(h, new Error('atomics-wait-async: helper crashed (injected)'));
+      n++;
+    }
+    return n;
+  }
+
   /** Ends every helper (uninstall). Waiters already registered keep their local notify and deadlines. */
   releaseAll(): void {
     for (const h of this.helpers.slice()) {

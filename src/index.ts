@@ -34,3 +34,5 @@ export const shim = api.shim as { waitAsync: typeof waitAsync; notify: typeof no
  * Goes through this package's engine even where the engine has a native waitAsync.
  */
 export const waitFor = api.waitFor;
+/** Test hook (fault injection): kills helper threads as a crash would; they are replaced. */
+export const crashHelpers = api.crashHelpers;
