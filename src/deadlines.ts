@@ -1,6 +1,7 @@
 // Timeouts for every pending waiter of this agent: a binary min-heap and one host timer for the
 // earliest deadline (not one timer per waiter). Timers may fire early, so expiry re-checks now().
 import { now } from './clock';
+import { MathCeil } from './intrinsics';
 import type { Platform } from './platform/types';
 
 export interface Timed {
@@ -21,7 +22,7 @@ export class Deadlines<T extends Timed> {
 
   add(item: T): void {
     item.heapIndex = this.heap.length;
-    this.heap.push(item);
+    this.heap[this.heap.length] = item;
     this.up(item.heapIndex);
     this.schedule();
   }
@@ -30,7 +31,8 @@ export class Deadlines<T extends Timed> {
     const i = item.heapIndex;
     if (i < 0) return;
     item.heapIndex = -1;
-    const last = this.heap.pop()!;
+    const last = this.heap[this.heap.length - 1];
+    this.heap.length--;
     if (last !== item) {
       this.heap[i] = last;
       last.heapIndex = i;
@@ -46,7 +48,9 @@ export class Deadlines<T extends Timed> {
     if (this.timer !== undefined && this.timerAt <= top.deadline) return;
     this.cancel();
     this.timerAt = top.deadline;
-    const delay = Math.max(0, Math.ceil(top.deadline - now()));
+    // Hosts overflow past 2^31 - 1 ms (Node warns and fires at once): fire early and re-arm.
+    const left = MathCeil(top.deadline - now());
+    const delay = left < 0 ? 0 : left > 0x7fffffff ? 0x7fffffff : left;
     this.timer = this.platform.setTimer(() => this.fire(), delay);
   }
 

@@ -8,7 +8,10 @@
 import { now, timeOrigin } from './clock';
 import { config } from './config';
 import { Deadlines } from './deadlines';
-import { Atom, PromiseCtor, call, nativeNotify } from './intrinsics';
+import {
+  Atom, MathMin, PromiseCtor, SafeMap, SafeSet, SafeWeakMap, aAdd, aCompareExchange, aExchange, aLoad,
+  aNotify, aStore, arrayCopy, arrayRemove, call, nativeNotify,
+} from './intrinsics';
 import * as P from './protocol';
 import type { HelperHandle, Platform } from './platform/types';
 
@@ -79,7 +82,7 @@ class Helper {
   readonly ctrl: Int32Array;
   readonly ctrl64: BigInt64Array;
   readonly ctrlF64: Float64Array;
-  readonly known = new Set<number>();
+  readonly known = new SafeSet<number>();
   address: Address | null = null;
   alive = true;
   handle!: HelperHandle;
@@ -91,7 +94,7 @@ class Helper {
   }
 
   get pending(): number {
-    return Atomics.load(this.ctrl, P.PENDING);
+    return aLoad(this.ctrl, P.PENDING);
   }
 }
 
@@ -109,9 +112,9 @@ export interface Stats {
 }
 
 export class Engine {
-  private readonly registry = new WeakMap<SharedArrayBuffer, Map<number, Address>>();
-  private readonly byId = new Map<number, Address>();
-  private readonly bufferIds = new WeakMap<SharedArrayBuffer, number>();
+  private readonly registry = new SafeWeakMap<SharedArrayBuffer, SafeMap<number, Address>>();
+  private readonly byId = new SafeMap<number, Address>();
+  private readonly bufferIds = new SafeWeakMap<SharedArrayBuffer, number>();
   private readonly helpers: Helper[] = [];
   private readonly deadlines: Deadlines<Waiter>;
   private nextId = 1;
@@ -155,7 +158,7 @@ export class Engine {
     { promise: Promise<Outcome>; waiter: Waiter } {
     if (this.spawnError) throw this.spawnError;
     let list = this.registry.get(buffer);
-    if (!list) this.registry.set(buffer, (list = new Map()));
+    if (!list) this.registry.set(buffer, (list = new SafeMap()));
     let addr = list.get(byteIndex);
     const fresh = !addr;
     if (!addr) {
@@ -187,15 +190,15 @@ export class Engine {
     if (addr.helper === helper) {
       // A helper still standing for the address waits on the first unclaimed waiter's value: if
       // none is left, that is this one (written before PENDING, which the helper reads first).
-      if (Atomics.load(helper.ctrl, P.PENDING) === 0) this.writeValue(helper, addr, w);
-      Atomics.add(helper.ctrl, P.PENDING, 1);
-      if (Atomics.compareExchange(helper.ctrl, P.STATE, P.PARKED, P.ARMED) === P.PARKED) {
+      if (aLoad(helper.ctrl, P.PENDING) === 0) this.writeValue(helper, addr, w);
+      aAdd(helper.ctrl, P.PENDING, 1);
+      if (aCompareExchange(helper.ctrl, P.STATE, P.PARKED, P.ARMED) === P.PARKED) {
         this.arm(helper, addr);
       }
     } else {
       addr.helper = helper;
       helper.address = addr;
-      Atomics.store(helper.ctrl, P.PENDING, addr.length);
+      aStore(helper.ctrl, P.PENDING, addr.length);
       this.arm(helper, addr);
     }
     return { promise, waiter: w };
@@ -216,9 +219,9 @@ export class Engine {
     while (n < count) {
       let w: Waiter | null;
       if (helper) {
-        const p = Atomics.load(helper.ctrl, P.PENDING);
+        const p = aLoad(helper.ctrl, P.PENDING);
         if (p === 0) break;
-        if (Atomics.compareExchange(helper.ctrl, P.PENDING, p, p - 1) !== p) continue;
+        if (aCompareExchange(helper.ctrl, P.PENDING, p, p - 1) !== p) continue;
         w = addr.nth(addr.length - p);
       } else {
         w = addr.head;
@@ -227,7 +230,7 @@ export class Engine {
       this.settle(w, 'ok');
       n++;
     }
-    if (helper && Atomics.load(helper.ctrl, P.PENDING) === 0 && Atomics.load(helper.ctrl, P.BLOCKED) === 1) {
+    if (helper && aLoad(helper.ctrl, P.PENDING) === 0 && aLoad(helper.ctrl, P.BLOCKED) === 1) {
       this.scheduleSweep();
       return { n, stale: helper };
     }
@@ -235,24 +238,24 @@ export class Engine {
   }
 
   /**
-   * Native notify for the part of `count` our own waiters did not take. A stale helper of ours
-   * blocked on the address would be counted by it: EVICT tells the helper not to pass such a wake
-   * on, and we take it out of the count (or, if the count ran out on it, wake one more).
+   * Native notify for the part of `count` our own waiters did not take. Our own stale helper,
+   * blocked on the address, would be woken and counted too: EVICT tells it not to pass that wake
+   * on, and we ask the native notify for one more so that the others still get `rest`.
    */
   notifyOthers(typedArray: unknown, index: number, rest: number, stale: Helper | null): number {
     if (!stale) return call<number>(nativeNotify, Atom, typedArray, index, rest);
-    Atomics.store(stale.ctrl, P.EVICT, 1);
-    const m = call<number>(nativeNotify, Atom, typedArray, index, rest);
-    // Fewer woken than asked: everything blocked there woke, our helper with them.
-    if (m < rest) {
-      if (m === 0) Atomics.store(stale.ctrl, P.EVICT, 0); // it had not reached Atomics.wait yet
+    aStore(stale.ctrl, P.EVICT, 1);
+    const m = call<number>(nativeNotify, Atom, typedArray, index, rest + 1);
+    if (m <= rest) {
+      // Fewer woken than asked: everything blocked there woke, our helper with them.
+      if (m === 0) aStore(stale.ctrl, P.EVICT, 0); // it had not reached Atomics.wait yet
       return m > 0 ? m - 1 : 0;
     }
-    // The count ran out: if our helper already took the eviction it was one of them.
-    if (Atomics.exchange(stale.ctrl, P.EVICT, 0) === 0) {
-      return m - 1 + call<number>(nativeNotify, Atom, typedArray, index, 1);
-    }
-    return m; // not woken, or woken and will pass its wake on (EVICT is clear again)
+    // rest + 1 woke: our helper was one of them if it takes the eviction (it runs in microseconds).
+    const until = now() + 0.5;
+    while (aLoad(stale.ctrl, P.EVICT) === 1 && now() < until) { /* spin */ }
+    aExchange(stale.ctrl, P.EVICT, 0);
+    return rest;
   }
 
   // ---- settling --------------------------------------------------------------------------------
@@ -287,20 +290,20 @@ export class Engine {
     const helper = addr.helper;
     if (!helper) return true;
     for (;;) {
-      const p = Atomics.load(helper.ctrl, P.PENDING);
+      const p = aLoad(helper.ctrl, P.PENDING);
       if (addr.within(w, addr.length - p)) {
         addr.credit++;
         this.settle(w, 'ok');
         return false;
       }
-      if (Atomics.compareExchange(helper.ctrl, P.PENDING, p, p - 1) === p) return true;
+      if (aCompareExchange(helper.ctrl, P.PENDING, p, p - 1) === p) return true;
     }
   }
 
   private onWake(id: number, n: number): void {
     const addr = this.byId.get(id);
     if (!addr) return;
-    const k = Math.min(n, addr.credit);
+    const k = MathMin(n, addr.credit);
     addr.credit -= k;
     n -= k;
     while (n-- > 0 && addr.head) this.settle(addr.head, 'ok');
@@ -309,7 +312,7 @@ export class Engine {
   /** After the agent itself emptied PENDING: a helper left blocked on the address is stale. */
   private afterDrain(addr: Address): void {
     const h = addr.helper;
-    if (h && h.pending === 0 && Atomics.load(h.ctrl, P.BLOCKED) === 1) this.scheduleSweep();
+    if (h && h.pending === 0 && aLoad(h.ctrl, P.BLOCKED) === 1) this.scheduleSweep();
   }
 
   private forget(addr: Address): void {
@@ -335,10 +338,12 @@ export class Engine {
 
   /** A parked helper whose old address has nothing in flight, else a new one: returned ARMED. */
   private acquire(): Helper {
-    for (const h of this.helpers) {
+    const helpers = this.helpers;
+    for (let i = 0; i < helpers.length; i++) {
+      const h = helpers[i];
       const old = h.address;
       if (old && old.length) continue;
-      if (Atomics.compareExchange(h.ctrl, P.STATE, P.PARKED, P.ARMED) !== P.PARKED) continue;
+      if (aCompareExchange(h.ctrl, P.STATE, P.PARKED, P.ARMED) !== P.PARKED) continue;
       if (old) this.detach(h);
       return h;
     }
@@ -364,7 +369,7 @@ export class Engine {
       failed: (e) => this.onFailed(h, e),
     });
     h.handle.post({ ctrl: h.sab, idle: config.idleTimeout });
-    this.helpers.push(h);
+    this.helpers[this.helpers.length] = h;
     return h;
   }
 
@@ -376,15 +381,15 @@ export class Engine {
       h.handle.post({ id, buf: addr.buffer });
     }
     const c = h.ctrl;
-    Atomics.store(c, P.BUF_ID, id);
-    Atomics.store(c, P.INDEX, addr.kind === P.KIND_I64 ? addr.byteIndex / 8 : addr.byteIndex / 4);
-    Atomics.store(c, P.KIND, addr.kind);
-    Atomics.store(c, P.ADDR_ID, addr.id);
-    Atomics.store(c, P.EVICT, 0);
+    aStore(c, P.BUF_ID, id);
+    aStore(c, P.INDEX, addr.kind === P.KIND_I64 ? addr.byteIndex / 8 : addr.byteIndex / 4);
+    aStore(c, P.KIND, addr.kind);
+    aStore(c, P.ADDR_ID, addr.id);
+    aStore(c, P.EVICT, 0);
     this.writeValue(h, addr, addr.nth(addr.length - h.pending) ?? addr.tail!);
     h.ctrlF64[P.DEADLINE_F64] = addr.latest + timeOrigin;
-    Atomics.add(c, P.CMD_SEQ, 1);
-    Atomics.notify(c, P.CMD_SEQ);
+    aAdd(c, P.CMD_SEQ, 1);
+    aNotify(c, P.CMD_SEQ);
   }
 
   /** The value the helper blocks on: the waiter's own, or the memory's where views differ in kind. */
@@ -392,11 +397,11 @@ export class Engine {
     let v = w.value;
     if ((typeof v === 'bigint') !== (addr.kind === P.KIND_I64)) {
       v = addr.kind === P.KIND_I64
-        ? Atomics.load(new BigInt64Array(addr.buffer, addr.byteIndex, 1), 0)
-        : Atomics.load(new Int32Array(addr.buffer, addr.byteIndex, 1), 0);
+        ? aLoad(new BigInt64Array(addr.buffer, addr.byteIndex, 1), 0)
+        : aLoad(new Int32Array(addr.buffer, addr.byteIndex, 1), 0);
     }
-    if (addr.kind === P.KIND_I64) Atomics.store(h.ctrl64, P.VALUE_I64, v as bigint);
-    else Atomics.store(h.ctrl, P.VALUE_I32, v as number);
+    if (addr.kind === P.KIND_I64) aStore(h.ctrl64, P.VALUE_I64, v as bigint);
+    else aStore(h.ctrl, P.VALUE_I32, v as number);
   }
 
   private detach(h: Helper): void {
@@ -411,18 +416,17 @@ export class Engine {
   private drop(h: Helper): void {
     if (!h.alive) return;
     h.alive = false;
-    const i = this.helpers.indexOf(h);
-    if (i >= 0) this.helpers.splice(i, 1);
+    arrayRemove(this.helpers, h);
     const addr = h.address;
     this.detach(h);
     // Waiters it stood for and had not claimed get a new helper.
-    const left = Atomics.exchange(h.ctrl, P.PENDING, 0);
+    const left = aExchange(h.ctrl, P.PENDING, 0);
     if (addr && left > 0 && addr.length) {
       try {
         const n = this.acquire();
         addr.helper = n;
         n.address = addr;
-        Atomics.store(n.ctrl, P.PENDING, Math.min(left, addr.length));
+        aStore(n.ctrl, P.PENDING, Math.min(left, addr.length));
         n.ctrlF64[P.DEADLINE_F64] = addr.latest + timeOrigin;
         this.arm(n, addr);
       } catch (e) {
@@ -446,9 +450,10 @@ export class Engine {
     this.sweepTimer = this.platform.setTimer(() => {
       this.sweepTimer = undefined;
       let again = false;
-      for (const h of this.helpers.slice()) {
+      for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
+      const h = hs[k];
         const c = h.ctrl;
-        if (Atomics.load(c, P.STATE) !== P.ARMED || h.pending !== 0 || Atomics.load(c, P.BLOCKED) !== 1) continue;
+        if (aLoad(c, P.STATE) !== P.ARMED || h.pending !== 0 || aLoad(c, P.BLOCKED) !== 1) continue;
         if (h.address && h.address.length) { again = true; continue; }
         h.handle.terminate();
         this.drop(h);
@@ -463,8 +468,9 @@ export class Engine {
    */
   crashHelpers(which: 'all' | 'armed' = 'all'): number {
     let n = 0;
-    for (const h of this.helpers.slice()) {
-      if (which === 'armed' && Atomics.load(h.ctrl, P.STATE) !== P.ARMED) continue;
+    for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
+      const h = hs[k];
+      if (which === 'armed' && aLoad(h.ctrl, P.STATE) !== P.ARMED) continue;
       this.onFailed(h, new Error('atomics-wait-async: helper crashed (injected)'));
       n++;
     }
@@ -473,7 +479,8 @@ export class Engine {
 
   /** Ends every helper (uninstall). Waiters already registered keep their local notify and deadlines. */
   releaseAll(): void {
-    for (const h of this.helpers.slice()) {
+    for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
+      const h = hs[k];
       h.handle.terminate();
       h.alive = false;
       this.detach(h);
@@ -483,14 +490,15 @@ export class Engine {
 
   stats(): Stats {
     const addresses: Stats['addresses'] = [];
-    for (const a of this.byId.values()) {
-      if (a.length) addresses.push({ buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helper: !!a.helper });
-    }
+    this.byId.forEach((a) => {
+      if (a.length) addresses[addresses.length] = { buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helper: !!a.helper };
+    });
     let armed = 0;
     let blocked = 0;
-    for (const h of this.helpers) {
-      if (Atomics.load(h.ctrl, P.STATE) === P.ARMED) armed++;
-      if (Atomics.load(h.ctrl, P.BLOCKED) === 1) blocked++;
+    for (let i = 0; i < this.helpers.length; i++) {
+      const h = this.helpers[i];
+      if (aLoad(h.ctrl, P.STATE) === P.ARMED) armed++;
+      if (aLoad(h.ctrl, P.BLOCKED) === 1) blocked++;
     }
     return { helpers: this.helpers.length, armed, blocked, pending: this.pending, addresses };
   }

@@ -56,3 +56,72 @@ export const BigInt64ArrayCtor: BigInt64ArrayConstructor | undefined =
 export function call<R>(fn: Function, thisArg: unknown, ...args: unknown[]): R {
   return ReflectApply(fn, thisArg, args) as R;
 }
+
+// Atomics' functions ignore `this`: captured, they can be called bare.
+export const aLoad = Atomics.load as <T extends Int32Array | BigInt64Array>(ta: T, i: number) => T[number];
+export const aStore = Atomics.store as <T extends Int32Array | BigInt64Array>(ta: T, i: number, v: T[number]) => T[number];
+export const aAdd = Atomics.add as (ta: Int32Array, i: number, v: number) => number;
+export const aExchange = Atomics.exchange as (ta: Int32Array, i: number, v: number) => number;
+export const aCompareExchange = Atomics.compareExchange as (ta: Int32Array, i: number, e: number, r: number) => number;
+export const aNotify = Atomics.notify as (ta: Int32Array, i: number, count?: number) => number;
+
+export const MathMin = Math.min;
+export const MathCeil = Math.ceil;
+
+// Collections through methods captured at load, so replaced prototypes cannot reach the engine.
+const MapProto = Map.prototype;
+const mapGet = MapProto.get;
+const mapSet = MapProto.set;
+const mapDelete = MapProto.delete;
+const mapForEach = MapProto.forEach;
+const mapSize = getter<number>(MapProto, 'size')!;
+const WeakMapProto = WeakMap.prototype;
+const weakGet = WeakMapProto.get;
+const weakSet = WeakMapProto.set;
+const weakDelete = WeakMapProto.delete;
+const SetProto = Set.prototype;
+const setHas = SetProto.has;
+const setAdd = SetProto.add;
+const MapCtor = Map;
+const WeakMapCtor = WeakMap;
+const SetCtor = Set;
+
+export class SafeMap<K, V> {
+  private readonly m: Map<K, V> = new MapCtor();
+  get(k: K): V | undefined { return ReflectApply(mapGet, this.m, [k]) as V | undefined; }
+  set(k: K, v: V): void { ReflectApply(mapSet, this.m, [k, v]); }
+  delete(k: K): void { ReflectApply(mapDelete, this.m, [k]); }
+  get size(): number { return ReflectApply(mapSize, this.m, []) as number; }
+  forEach(f: (v: V, k: K) => void): void { ReflectApply(mapForEach, this.m, [f]); }
+}
+
+export class SafeWeakMap<K extends object, V> {
+  private readonly m: WeakMap<K, V> = new WeakMapCtor();
+  get(k: K): V | undefined { return ReflectApply(weakGet, this.m, [k]) as V | undefined; }
+  set(k: K, v: V): void { ReflectApply(weakSet, this.m, [k, v]); }
+  delete(k: K): void { ReflectApply(weakDelete, this.m, [k]); }
+}
+
+export class SafeSet<T> {
+  private readonly s: Set<T> = new SetCtor();
+  has(v: T): boolean { return ReflectApply(setHas, this.s, [v]) as boolean; }
+  add(v: T): void { ReflectApply(setAdd, this.s, [v]); }
+}
+
+/** Array helpers that do not go through (replaceable) Array.prototype methods or iterators. */
+export function arrayRemove<T>(a: T[], x: T): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === x) {
+      for (let j = i + 1; j < a.length; j++) a[j - 1] = a[j];
+      a.length--;
+      return true;
+    }
+  }
+  return false;
+}
+
+export function arrayCopy<T>(a: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}
