@@ -208,7 +208,6 @@ export async function runSchedule(ops, { lib, foreign }) {
         // Settle what is in flight before judging: one message per claim.
         await new Promise((r) => setTimeout(r, 20));
         await flushMicrotasks();
-        if (process.env.MODEL_DEBUG) console.log("fn1", n, targets.map((w) => [w.id, w.state, w.byLocal, w.eligible]));
         const okNow = targets.filter((w) => w.state === 'ok' && !w.byLocal && !w.eligible);
         if (okNow.length > n) fail(`foreign notify(1) (returned ${n}) woke ${okNow.length} waiters with no value change: #${okNow.map((w) => w.id)}: ${where()}`);
         for (const w of targets) w.foreignToken = false;
