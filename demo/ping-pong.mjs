@@ -25,9 +25,12 @@ const worker = new Worker(`
 const start = performance.now();
 let asyncWaits = 0;
 for (let i = 1; i <= rounds; i++) {
-  // The main thread never blocks: it awaits a promise that a helper thread settles.
-  const r = Atomics.waitAsync(shared, 0, i - 1, 10000);
-  if (r.async) {
+  // The main thread never blocks: it awaits a promise that a helper thread settles. A wakeup
+  // only says "look again", so the value is re-checked (as with any futex).
+  let seen;
+  while ((seen = Atomics.load(shared, 0)) < i) {
+    const r = Atomics.waitAsync(shared, 0, seen, 10000);
+    if (!r.async) continue;
     asyncWaits++;
     const outcome = await r.value;
     if (outcome !== 'ok') throw new Error(`round ${i}: ${outcome} (a lost wakeup)`);
