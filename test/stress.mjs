@@ -29,7 +29,8 @@ while (Date.now() < end) {
     failures.push(seed);
     const why = /Got error: (.*)/.exec(e.message);
     console.error(`stress: seed ${seed} failed: ${why ? why[1] : e.message.split('\n')[0]}`);
-    if (failures.length === 1) console.error(e.message);
+    const detail = /Got error: [\s\S]*?(?=\n\s+at )/.exec(e.message);
+    console.error(detail ? detail[0] : e.message);
   }
 }
 await foreign.terminate();

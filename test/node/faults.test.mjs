@@ -1,0 +1,166 @@
+// Fault injection: helpers that crash (crashHelpers), uninstall() while waits are pending, and the
+// maxHelpers limit. The main thread uses the shim (`shim`); other agents are real workers.
+import { expect } from 'chai';
+import { agent, until, within } from './support/agents.mjs';
+
+const lib = await import('../../dist/index.mjs');
+const { shim, stats, configure, crashHelpers, uninstall } = lib;
+const { waitAsync, notify } = shim;
+
+const sab = (bytes = 64) => new SharedArrayBuffer(bytes);
+const mine = (buf) => stats().addresses.filter((a) => a.buffer === buf);
+
+/** A worker that does store-then-notify (or a bare notify) on request and reports the count. */
+function notifier() {
+  const w = agent(`
+    parentPort.on('message', (m) => {
+      const ta = new Int32Array(m.buf);
+      if (m.store !== undefined) Atomics.store(ta, m.i, m.store);
+      send({ id: m.id, n: Atomics.notify(ta, m.i, m.count) });
+    });
+    send('ready');
+  `);
+  let id = 0;
+  return {
+    ready: () => w.next((m) => m === 'ready'),
+    async notify(buf, i, store, count) {
+      const k = ++id;
+      w.post({ id: k, buf, i, store, count });
+      return (await w.next((m) => m && m.id === k, 30000, 'notify reply')).n;
+    },
+    terminate: () => w.terminate(),
+  };
+}
+
+describe('faults: helpers that crash are replaced', function () {
+  this.timeout(120000);
+  let other;
+  before(async () => { configure({ idleTimeout: 5000 }); other = notifier(); await other.ready(); });
+  after(async () => { configure({ idleTimeout: 2000 }); await other.terminate(); });
+
+  it('helpers killed while blocked: replaced, and every waiter still woken by another agent\'s store-then-notify', async () => {
+    const buf = sab();
+    const ta = new Int32Array(buf);
+    const ps = [];
+    for (const i of [0, 1, 2]) for (let j = 0; j < 4; j++) ps.push(waitAsync(ta, i, 0).value);
+    await until(() => stats().blocked >= 3, 30000, '3 helpers blocked');
+    expect(crashHelpers('armed')).to.be.at.least(3);
+    // the engine re-arms a helper for each address at once (no waiter lost, none settled)
+    const s = stats();
+    expect(mine(buf).map((a) => [a.waiters, a.helper])).to.deep.equal([[4, true], [4, true], [4, true]]);
+    expect(s.armed).to.be.at.least(3);
+    for (const i of [0, 1, 2]) await other.notify(buf, i, 1);
+    expect(await within(Promise.all(ps), 30000, 'waiters after crash')).to.deep.equal(Array(12).fill('ok'));
+    expect(mine(buf)).to.have.length(0);
+  });
+
+  it('helpers killed the moment the wait is registered (before they block) still hand the wake on', async () => {
+    const buf = sab();
+    const ta = new Int32Array(buf);
+    for (let round = 1; round <= 20; round++) {
+      const ps = [waitAsync(ta, 0, round - 1).value, waitAsync(ta, 0, round - 1).value];
+      crashHelpers('all');
+      expect(mine(buf)[0]).to.include({ waiters: 2, helper: true });
+      await other.notify(buf, 0, round);
+      expect(await within(Promise.all(ps), 30000, `round ${round}`)).to.deep.equal(['ok', 'ok']);
+    }
+  });
+
+  it('helpers killed while parked: crashHelpers("armed") spares them, "all" kills them, and new waits get fresh helpers', async () => {
+    const buf = sab();
+    const ta = new Int32Array(buf);
+    const ps = [waitAsync(ta, 0, 0).value, waitAsync(ta, 1, 0).value];
+    await until(() => stats().blocked >= 2, 30000, 'helpers blocked');
+    // 1 local waiter is left; a helper terminated by uninstall() may still sit in the native wait
+    // queue for a moment and be counted by the native notify of the rest (see the report).
+    expect(notify(ta, 0)).to.be.at.least(1);
+    expect(notify(ta, 1)).to.equal(1);
+    expect(await Promise.all(ps)).to.deep.equal(['ok', 'ok']);
+    await until(() => stats().armed === 0 && stats().helpers > 0, 30000, 'helpers parked');
+    expect(crashHelpers('armed')).to.equal(0);
+    const parked = stats().helpers;
+    expect(crashHelpers('all')).to.equal(parked);
+    expect(stats().helpers).to.equal(0);
+    const p = waitAsync(ta, 2, 0).value;
+    expect(stats().helpers).to.equal(1);
+    await other.notify(buf, 2, 7);
+    expect(await within(p, 30000, 'wait after parked helpers died')).to.equal('ok');
+  });
+
+  it('repeated kills under a ping-pong (store-then-notify both ways): no round lost', async () => {
+    const buf = sab();
+    const ta = new Int32Array(buf);
+    const rounds = 60;
+    const w = agent(`
+      const ta = new Int32Array(workerData);
+      for (let i = 1; i <= ${rounds}; i++) {
+        while (Atomics.load(ta, 0) < i) Atomics.wait(ta, 0, i - 1, 30000);
+        Atomics.store(ta, 1, i);
+        Atomics.notify(ta, 1);
+      }
+      send('done');
+    `, buf);
+    let killed = 0;
+    for (let i = 1; i <= rounds; i++) {
+      const r = waitAsync(ta, 1, i - 1, 60000);
+      if (i % 2 === 0) killed += crashHelpers('all');
+      Atomics.store(ta, 0, i);
+      Atomics.notify(ta, 0);
+      if (i % 2 === 1) killed += crashHelpers('armed');
+      if (r.async) expect(await within(r.value, 30000, `round ${i}`), `round ${i}`).to.equal('ok');
+      else expect(r.value).to.equal('not-equal');
+    }
+    expect(killed).to.be.at.least(rounds / 2);
+    await w.next((m) => m === 'done');
+    await w.terminate();
+  });
+});
+
+describe('faults: uninstall and maxHelpers', function () {
+  this.timeout(120000);
+  let other;
+  before(async () => { other = notifier(); await other.ready(); });
+  after(async () => { configure({ maxHelpers: 512, idleTimeout: 2000 }); await other.terminate(); });
+
+  it('uninstall() releases every helper; waits already registered settle by same-agent notify or timeout', async () => {
+    const ta = new Int32Array(sab());
+    const start = performance.now();
+    const a = [waitAsync(ta, 0, 0).value, waitAsync(ta, 0, 0).value, waitAsync(ta, 0, 0).value];
+    const b = waitAsync(ta, 1, 0, 2000).value.then((v) => [v, performance.now() - start]);
+    await until(() => stats().blocked >= 1, 30000, 'a helper blocked');
+    uninstall();
+    expect(stats().helpers).to.equal(0);
+    expect(stats().pending).to.be.at.least(4);
+    expect(notify(ta, 0, 2)).to.equal(2);
+    // 1 local waiter is left; a helper terminated by uninstall() may still sit in the native wait
+    // queue for a moment and be counted by the native notify of the rest (see the report).
+    expect(notify(ta, 0)).to.be.at.least(1);
+    expect(await within(Promise.all(a), 30000, 'notified after uninstall')).to.deep.equal(['ok', 'ok', 'ok']);
+    const [v, at] = await within(b, 30000, 'timeout after uninstall');
+    expect(v).to.equal('timed-out');
+    expect(at).to.be.at.least(2000);
+    expect(stats().helpers).to.equal(0);
+  });
+
+  it('configure({ maxHelpers: N }): a wait on an N+1st address throws naming maxHelpers; the N registered keep working', async () => {
+    uninstall(); // start from no helpers at all
+    const N = 3;
+    configure({ maxHelpers: N });
+    const buf = sab();
+    const ta = new Int32Array(buf);
+    const ps = [];
+    for (let i = 0; i < N; i++) ps.push(waitAsync(ta, i, 0).value, waitAsync(ta, i, 0).value);
+    expect(stats().helpers).to.equal(N);
+    let err;
+    try { waitAsync(ta, N, 0); } catch (e) { err = e; }
+    expect(err).to.be.instanceOf(Error);
+    expect(err.message).to.match(/maxHelpers/);
+    // the failed call registered nothing, and more waiters on a known address are still fine
+    expect(mine(buf).map((a) => a.byteIndex)).to.deep.equal([0, 4, 8]);
+    ps.push(waitAsync(ta, 0, 0).value);
+    expect(stats().helpers).to.equal(N);
+    for (let i = 0; i < N; i++) await other.notify(buf, i, 1);
+    expect(await within(Promise.all(ps), 30000, 'the N addresses')).to.deep.equal(Array(2 * N + 1).fill('ok'));
+    configure({ maxHelpers: 512 });
+  });
+});
