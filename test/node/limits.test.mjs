@@ -1,0 +1,53 @@
+// Limits: 100,000 pending waiters on one address use one helper and are settled by one notify;
+// memory grows with pending waiters and comes back once they settle (measured in a child process
+// with --expose-gc; bounds are generous, and nothing here is a timing threshold).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DIST_CJS, until } from './support/agents.mjs';
+
+const lib = await import('../../dist/index.mjs');
+const { shim, stats } = lib;
+
+describe('limits', function () {
+  this.timeout(120000);
+
+  it('100,000 pending waiters on one address use one helper; one notify settles them all', async () => {
+    const ta = new Int32Array(new SharedArrayBuffer(16));
+    const N = 100000;
+    const before = stats();
+    const ps = new Array(N);
+    for (let i = 0; i < N; i++) ps[i] = shim.waitAsync(ta, 0, 0).value;
+    const s = stats();
+    expect(s.pending - before.pending).to.equal(N);
+    const mine = s.addresses.filter((a) => a.buffer === ta.buffer);
+    expect(mine).to.deep.equal([{ buffer: ta.buffer, byteIndex: 0, waiters: N, helper: true }]);
+    expect(s.armed - before.armed).to.be.at.most(1);
+    expect(s.helpers - before.helpers).to.be.at.most(1);
+    await until(() => stats().blocked >= 1, 30000, 'the helper blocked');
+    expect(stats().helpers - before.helpers).to.be.at.most(1);
+    expect(shim.notify(ta, 0)).to.equal(N);
+    const results = await Promise.all(ps);
+    expect(results.every((r) => r === 'ok')).to.equal(true);
+    expect(stats().addresses.filter((a) => a.buffer === ta.buffer)).to.have.length(0);
+    expect(stats().pending).to.equal(before.pending);
+  });
+
+  it('memory grows with pending waiters and returns near baseline once they settle (child, --expose-gc)', () => {
+    const script = fileURLToPath(new URL('./support/model-memory.cjs', import.meta.url));
+    const r = spawnSync(process.execPath, ['--expose-gc', script, DIST_CJS, '100000'], { encoding: 'utf8', timeout: 100000 });
+    expect(r.status, r.stderr).to.equal(0);
+    const m = JSON.parse(r.stdout.trim().split('\n').pop());
+    expect(m.woken).to.equal(100000);
+    expect(m.ok).to.equal(true);
+    expect(m.pending).to.equal(100000);
+    expect(m.pendingAfter).to.equal(0);
+    expect(m.helpers).to.be.at.most(2); // the warm-up helper may not have parked yet
+    const growth = m.peak - m.base;
+    const perWaiter = growth / 100000;
+    console.log(`      memory: ${(growth / 1048576).toFixed(1)} MiB for 100,000 pending waiters (${perWaiter.toFixed(0)} B each), ${((m.after - m.base) / 1048576).toFixed(2)} MiB retained after settle`);
+    // proportional: at least something per waiter, and not absurd (the promises alone are ~100 B)
+    expect(perWaiter).to.be.within(50, 4096);
+    expect(m.after - m.base).to.be.below(0.25 * growth);
+  });
+});
