@@ -81,10 +81,13 @@ function tmpdir(prefix) {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Spawns Firefox on `url`; returns { pid, close(), exited }. Output goes to `logFile` if given. */
-export function launchFirefox(executable, url, { logFile } = {}) {
+/**
+ * Spawns Firefox on `url`; returns { pid, close(), exited }. Output goes to `logFile` if given;
+ * `prefs` are extra user.js prefs (e.g. the benchmarks' native-baseline profile).
+ */
+export function launchFirefox(executable, url, { logFile, prefs } = {}) {
   const profile = tmpdir('awa-firefox-');
-  fs.writeFileSync(path.join(profile, 'user.js'), userJs());
+  fs.writeFileSync(path.join(profile, 'user.js'), userJs(prefs));
   const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
   const child = spawn(executable, ['--headless', '--no-remote', '--new-instance', '--profile', profile, url], {
     detached: true,
