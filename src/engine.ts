@@ -188,9 +188,11 @@ export class Engine {
     }
     this.count(+1);
     if (addr.helper === helper) {
-      // A helper still standing for the address waits on the first unclaimed waiter's value: if
-      // none is left, that is this one (written before PENDING, which the helper reads first).
-      if (aLoad(helper.ctrl, P.PENDING) === 0) this.writeValue(helper, addr, w);
+      // The helper blocks on the newest waiter's value (the memory as it was at that waiter's
+      // call). If the memory differs, it changed after every waiter registered, so each may have
+      // missed the notify paired with that change (store-then-notify): the helper wakes them all.
+      // An older waiter's value would also wake waiters registered after a silent store.
+      this.writeValue(helper, addr, w);
       aAdd(helper.ctrl, P.PENDING, 1);
       if (aCompareExchange(helper.ctrl, P.STATE, P.PARKED, P.ARMED) === P.PARKED) {
         this.arm(helper, addr);
@@ -243,18 +245,20 @@ export class Engine {
    * on, and we ask the native notify for one more so that the others still get `rest`.
    */
   notifyOthers(typedArray: unknown, index: number, rest: number, stale: Helper | null): number {
-    if (!stale) return call<number>(nativeNotify, Atom, typedArray, index, rest);
+    // EVICT still set: an earlier notify of ours already woke the helper (it may not have run yet,
+    // so BLOCKED still reads 1); it is out of the wait queue and the native count is exact.
+    if (!stale || aLoad(stale.ctrl, P.EVICT) !== 0) return call<number>(nativeNotify, Atom, typedArray, index, rest);
     aStore(stale.ctrl, P.EVICT, 1);
     const m = call<number>(nativeNotify, Atom, typedArray, index, rest + 1);
     if (m <= rest) {
       // Fewer woken than asked: everything blocked there woke, our helper with them.
-      if (m === 0) aStore(stale.ctrl, P.EVICT, 0); // it had not reached Atomics.wait yet
+      if (m === 0) aCompareExchange(stale.ctrl, P.EVICT, 1, 0); // it had not reached Atomics.wait yet
       return m > 0 ? m - 1 : 0;
     }
     // rest + 1 woke: our helper was one of them if it takes the eviction (it runs in microseconds).
     const until = now() + 0.5;
     while (aLoad(stale.ctrl, P.EVICT) === 1 && now() < until) { /* spin */ }
-    aExchange(stale.ctrl, P.EVICT, 0);
+    aCompareExchange(stale.ctrl, P.EVICT, 1, 0);
     return rest;
   }
 
@@ -386,7 +390,7 @@ export class Engine {
     aStore(c, P.KIND, addr.kind);
     aStore(c, P.ADDR_ID, addr.id);
     aStore(c, P.EVICT, 0);
-    this.writeValue(h, addr, addr.nth(addr.length - h.pending) ?? addr.tail!);
+    this.writeValue(h, addr, addr.tail!);
     h.ctrlF64[P.DEADLINE_F64] = addr.latest + timeOrigin;
     aAdd(c, P.CMD_SEQ, 1);
     aNotify(c, P.CMD_SEQ);
