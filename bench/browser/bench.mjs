@@ -135,7 +135,19 @@ async function sameAgent() {
     await p;
     if (i >= warm) settle.push((t1 - t0) * 1000);
   }
-  return settle;
+  // Whole cycles (waitAsync + notify + await), timed in batches of 20: µs per cycle, finer than
+  // the timer's steps.
+  const cycle = [];
+  for (let b = 0; b < rounds / 20; b++) {
+    const t0 = now();
+    for (let k = 0; k < 20; k++) {
+      const r = waitAsync(ia, 0, 0);
+      notify(ia, 0, 1);
+      await r.value;
+    }
+    cycle.push((now() - t0) * 1000 / 20);
+  }
+  return { settle, cycle };
 }
 
 const SYNC_PATHS = {
@@ -187,7 +199,14 @@ async function timeouts(seq = 15, conc = 100) {
     }));
   }
   await Promise.all(batch);
-  return { late, wrong };
+  // Reference: a plain chain of setTimeout(3) on this page (what any timer-based deadline pays).
+  const timerLate = [];
+  for (let i = 0; i < seq; i++) {
+    const t0 = now();
+    await new Promise((r) => setTimeout(r, 3));
+    timerLate.push(now() - (t0 + 3));
+  }
+  return { late, wrong, timerLate };
 }
 
 /** perAddress waiters on each of `addresses` addresses; armed; one store-then-notify-all each from a worker. */

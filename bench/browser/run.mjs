@@ -39,7 +39,7 @@ function parseArgs(argv) {
 const opts = parseArgs(process.argv.slice(2));
 const Q = opts.quick
   ? { rounds: 100, warm: 20, one: '1000,10000', addr: '10' }
-  : { rounds: 300, warm: 50, one: '1000,10000,100000', addr: '10,100' };
+  : { rounds: 500, warm: 50, one: '1000,10000,100000', addr: '10,100' };
 
 const TIMER_PREFS = { 'privacy.reduceTimerPrecision': false, 'privacy.reduceTimerPrecision.unconditional': false };
 const NATIVE_PREF = { 'javascript.options.atomics_wait_async': true };
@@ -109,7 +109,7 @@ async function walk(server, pages, launch, tag) {
 /** Pools one engine's page reports into series per mode (plus the floors measured on every page). */
 function aggregate(reports) {
   const W = {
-    forward: { rtt: {} }, reverse: { rtt: {} }, postMessage: { rtt: {} }, 'same-agent': { settle: {} },
+    forward: { rtt: {} }, reverse: { rtt: {} }, postMessage: { rtt: {} }, 'same-agent': { settle: {}, cycle: {} },
     sync: {}, timeouts: { late: {} }, 'scale-one': { native: {}, shim: {} }, 'scale-addresses': { native: {}, shim: {} },
   };
   const checks = { lostWakeups: {}, spuriousWakeups: {}, wrongTimeouts: {}, earlyTimeouts: {}, errors: [] };
@@ -140,12 +140,16 @@ function aggregate(reports) {
       bump(checks.lostWakeups, `reverse ${m}`, R.reverse.lost);
       bump(checks.spuriousWakeups, `reverse ${m}`, R.reverse.spurious);
     }
-    if (R.sameAgent) seriesOf(W['same-agent'].settle, m).add(R.sameAgent);
+    if (R.sameAgent) {
+      seriesOf(W['same-agent'].settle, m).add(R.sameAgent.settle);
+      seriesOf(W['same-agent'].cycle, m).add(R.sameAgent.cycle);
+    }
     if (R.sync) {
       for (const [name, ns] of Object.entries(R.sync)) seriesOf((W.sync[name] ??= {}), m).add(ns);
     }
     if (R.timeouts) {
       seriesOf(W.timeouts.late, m).add(R.timeouts.late);
+      seriesOf(W.timeouts.late, 'setTimeout').add(R.timeouts.timerLate);
       bump(checks.wrongTimeouts, m, R.timeouts.wrong);
       bump(checks.earlyTimeouts, m, R.timeouts.late.filter((x) => x < 0).length);
     }

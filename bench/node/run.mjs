@@ -8,7 +8,9 @@
 //
 // Options: --runs=<n> (default 5), --quick (short rounds and small sizes, for development),
 //   --only=<workload,...> (pingpong, same-agent, sync, timeouts, scale-one, scale-addresses),
-//   --out=<file> (default bench/results/node.json), --no-report.
+//   --addresses=<n,...> (distinct-address steps; default 10,100,1000 — 1,000 Node helper threads
+//   take about a minute to start here and ~7 GB of RSS), --out=<file> (default
+//   bench/results/node.json), --no-report.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,7 @@ function parseArgs(argv) {
     else if (a.startsWith('--runs=')) o.runs = Number(a.slice(7));
     else if (a.startsWith('--only=')) o.only = new Set(a.slice(7).split(','));
     else if (a.startsWith('--out=')) o.out = path.resolve(a.slice(6));
+    else if (a.startsWith('--addresses=')) o.addresses = a.slice(12).split(',').map(Number);
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -42,6 +45,10 @@ const P = opts.quick
   ? { rounds: 300, warm: 50, syncBatches: 40, seqTimeouts: 10, concTimeouts: 50, one: [1000, 10000], oneRuns: 1, addr: [10], addrRuns: { 10: 1 } }
   : { rounds: 2000, warm: 200, syncBatches: 200, seqTimeouts: 30, concTimeouts: 100, one: [1000, 10000, 100000], oneRuns: 5, addr: [10, 100, 1000], addrRuns: { 10: 3, 100: 2, 1000: 1 } };
 P.runs = opts.runs;
+if (opts.addresses) {
+  P.addr = opts.addresses;
+  for (const a of P.addr) P.addrRuns[a] ??= a >= 1000 ? 1 : a >= 100 ? 2 : 3;
+}
 
 const hr = () => process.hrtime.bigint();
 const us = (a, b) => Number(b - a) / 1000;
@@ -224,7 +231,18 @@ async function sameAgent(mode, rounds, warm) {
       notifyCall.push(us(t0, t01));
     }
   }
-  return { settle, arm, notifyCall };
+  // Whole cycles (waitAsync + notify + await), timed in batches of 20: µs per cycle.
+  const cycle = [];
+  for (let b = 0; b < rounds / 20; b++) {
+    const t0 = hr();
+    for (let k = 0; k < 20; k++) {
+      const r = waitAsync(ia, 0, 0);
+      notify(ia, 0, 1);
+      await r.value;
+    }
+    cycle.push(us(t0, hr()) / 20);
+  }
+  return { settle, arm, notifyCall, cycle };
 }
 
 // ---- 3. synchronous paths ---------------------------------------------------------------------------
@@ -364,10 +382,11 @@ async function main() {
       seriesOf(pm.rtt, 'floor').add(await postMessageFloor(P.rounds, P.warm));
     }
     if (want('same-agent')) {
-      const sa = (W['same-agent'] ??= { settle: {}, arm: {}, notifyCall: {} });
+      const sa = (W['same-agent'] ??= { settle: {}, cycle: {}, arm: {}, notifyCall: {} });
       for (const mode of order(run, ['native', 'shim'])) {
         const r = await sameAgent(mode, P.rounds, P.warm);
         seriesOf(sa.settle, mode).add(r.settle);
+        seriesOf(sa.cycle, mode).add(r.cycle);
         seriesOf(sa.arm, mode).add(r.arm);
         seriesOf(sa.notifyCall, mode).add(r.notifyCall);
       }
