@@ -431,13 +431,15 @@ function observations(node, br) {
     `, native ${sum(c.spuriousWakeups, (k) => k.endsWith('native'))}`).join('; ');
   const anySpur = all.some(([, c]) => sum(c.spuriousWakeups, (k) => k.endsWith('shim')) > 0);
   const floorSpur = all.some(([, c]) => sum(c.spuriousWakeups, (k) => k.includes('floor')) > 0);
-  out.push(`- **Spurious wakeups under the shim** (a promise settled \`"ok"\` while the value was unchanged and no notify ` +
-    `was meant for it): ${spur}. ${anySpur ? 'Mechanism' : 'None in this run; the mechanism that causes them in other runs'}: ` +
-    'a helper that finds the value already changed (`"not-equal"`) counts that as the wakeup (so store-then-notify is ' +
-    'never lost), settles the waiter and re-arms for the next one; the notify that followed the store then lands on the ' +
-    '*next* waiter. ' + (floorSpur ? 'The hand-rolled helper shows the same effect: it comes with treating a changed value as a wakeup. ' : '') +
-    'Code that re-checks its condition after waking (as the benches do) is unaffected; code that takes `"ok"` to mean ' +
-    '"the value changed" is not.');
+  out.push(`- **Wakeups with the value unchanged** (a promise settled \`"ok"\`, the value was still the one it waited on): ` +
+    `${spur}. ${anySpur ? 'How' : 'None in this run; how they arise in other runs'}: when a helper arms after another agent's ` +
+    'store but before its notify, it takes the changed value as the wakeup (so store-then-notify is never lost) and the ' +
+    'waiter settles before the notify; the program then starts its next wait, and the notify, issued while that new ' +
+    'waiter is queued, wakes it. Per the spec a notify wakes whoever is waiting when it runs, so this is not a lost or ' +
+    'invented notify, but natively the earlier waiter would still have been there to absorb it. ' +
+    (floorSpur ? 'The hand-rolled helper shows the same effect: it comes with treating a changed value as a wakeup. ' : '') +
+    'Code that re-checks its condition after waking (as the benches do, counting these) is unaffected; code that takes ' +
+    '`"ok"` to mean "the value changed" was never safe (a notify without a store does the same natively).');
   const notifyCounts = all.map(([n, , W]) => {
     const so = W['scale-one'];
     if (!so?.sizes) return null;
@@ -606,8 +608,8 @@ function checksText(c, name) {
   const list = (o) => Object.entries(o || {}).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
   const lines = [`**Checks seen by the ${name} bench** (not timing):`, ''];
   lines.push(`- lost wakeups (a wait that never settled "ok"): ${list(c.lostWakeups)}`);
-  lines.push(`- spurious wakeups (settled "ok" with the value unchanged; the bench re-checks and waits again, as ` +
-    `condition-variable code must): ${list(c.spuriousWakeups)}`);
+  lines.push(`- wakeups with the value unchanged (settled "ok"; the bench re-checks and waits again, as ` +
+    `condition-variable code must; see Observations): ${list(c.spuriousWakeups)}`);
   lines.push(`- "timed-out" that settled as something else: ${list(c.wrongTimeouts)}`);
   lines.push(`- "timed-out" settled before its deadline: ${list(c.earlyTimeouts)}`);
   if (c.errors && c.errors.length) lines.push(`- errors: ${c.errors.join('; ')}`);
