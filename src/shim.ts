@@ -19,25 +19,35 @@ export interface Shim {
 }
 
 
+/** What DoWait settles without waiting, or the coerced arguments of a wait that must block. */
+export type WaitPlan =
+  | { sync: 'not-equal' | 'timed-out' }
+  | { sync: undefined; buffer: SharedArrayBuffer; byteIndex: number; kind: number; v: number | bigint; t: number };
+
+// 25.4.3.14 DoWait(async, typedArray, index, value, timeout), steps 1-9 and the comparison: every
+// check and coercion in the spec's order, shared by waitAsync and waitFor.
+export function DoWaitPrologue(typedArray: unknown, index: unknown, value: unknown, timeout: unknown): WaitPlan {
+  const taRecord = ValidateIntegerTypedArray(typedArray);
+  if (!taRecord.shared) throw new TypeErrorCtor('Atomics.waitAsync needs a SharedArrayBuffer');
+  const i = ValidateAtomicAccess(taRecord, index);
+  const big = taRecord.name === 'BigInt64Array';
+  const v = big ? ToBigInt64(value) : ToInt32(value);
+  const q = ToNumber(timeout);
+  const t = TimeoutFromNumber(q);
+  const byteIndex = i * elementSize(taRecord.name) + taRecord.byteOffset;
+  const w = call<number | bigint>(nativeLoad, Atom, typedArray, i);
+  if (v !== w) return { sync: 'not-equal' };
+  if (t === 0) return { sync: 'timed-out' };
+  return { sync: undefined, buffer: taRecord.buffer as SharedArrayBuffer, byteIndex, kind: big ? KIND_I64 : KIND_I32, v, t };
+}
+
 export function createShim(engine: () => Engine): Shim {
   // Method shorthand: the functions get the right `name` and `length` and are not constructors.
   return {
-    // 25.4.3.14 DoWait(async, typedArray, index, value, timeout)
     waitAsync(typedArray: unknown, index: unknown, value: unknown, timeout: unknown): WaitAsyncResult {
-      const taRecord = ValidateIntegerTypedArray(typedArray);
-      if (!taRecord.shared) throw new TypeErrorCtor('Atomics.waitAsync needs a SharedArrayBuffer');
-      const i = ValidateAtomicAccess(taRecord, index);
-      const big = taRecord.name === 'BigInt64Array';
-      const v = big ? ToBigInt64(value) : ToInt32(value);
-      const q = ToNumber(timeout);
-      const t = TimeoutFromNumber(q);
-      const byteIndex = i * elementSize(taRecord.name) + taRecord.byteOffset;
-      const w = call<number | bigint>(nativeLoad, Atom, typedArray, i);
-      if (v !== w) return { async: false, value: 'not-equal' };
-      if (t === 0) return { async: false, value: 'timed-out' };
-      const promise = engine().enqueue(
-        taRecord.buffer as SharedArrayBuffer, byteIndex, big ? KIND_I64 : KIND_I32, v, t);
-      return { async: true, value: promise };
+      const plan = DoWaitPrologue(typedArray, index, value, timeout);
+      if (plan.sync) return { async: false, value: plan.sync };
+      return { async: true, value: engine().enqueue(plan.buffer, plan.byteIndex, plan.kind, plan.v, plan.t) };
     },
 
     // 25.4.15 Atomics.notify(typedArray, index, count)

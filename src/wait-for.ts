@@ -1,12 +1,8 @@
 // waitFor: a promise-only, cancellable wait — beyond the spec. Native waitAsync waiters cannot be
 // withdrawn, and a forgotten one swallows a later notify; these always go through our engine, so
 // aborting truly removes the waiter, on engines with a native waitAsync too.
-import { Atom, PromiseCtor, TypeErrorCtor, call, nativeLoad } from './intrinsics';
-import { KIND_I32, KIND_I64 } from './protocol';
-import {
-  ToBigInt64, ToInt32, ToNumber, TimeoutFromNumber, ValidateAtomicAccess, ValidateIntegerTypedArray,
-  elementSize,
-} from './spec';
+import { PromiseCtor, TypeErrorCtor } from './intrinsics';
+import { DoWaitPrologue } from './shim';
 import type { Engine } from './engine';
 
 export interface WaitForOptions {
@@ -46,18 +42,10 @@ export function createWaitFor(engine: () => Engine) {
       if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
         throw optionError('signal', 'expected an AbortSignal (from an AbortController)');
       }
-      const taRecord = ValidateIntegerTypedArray(typedArray);
-      if (!taRecord.shared) throw new TypeErrorCtor('waitFor needs a typed array on a SharedArrayBuffer');
-      const i = ValidateAtomicAccess(taRecord, index);
-      const big = taRecord.name === 'BigInt64Array';
-      const v = big ? ToBigInt64(value) : ToInt32(value);
-      const t = TimeoutFromNumber(ToNumber(timeout));
       if (signal && signal.aborted) return PromiseCtor.reject(abortReason(signal));
-      if (call<number | bigint>(nativeLoad, Atom, typedArray, i) !== v) return PromiseCtor.resolve('not-equal');
-      if (t === 0) return PromiseCtor.resolve('timed-out');
-      const byteIndex = i * elementSize(taRecord.name) + taRecord.byteOffset;
-      const wait = engine().enqueueCancellable(
-        taRecord.buffer as SharedArrayBuffer, byteIndex, big ? KIND_I64 : KIND_I32, v, t);
+      const plan = DoWaitPrologue(typedArray, index, value, timeout);
+      if (plan.sync) return PromiseCtor.resolve(plan.sync);
+      const wait = engine().enqueueCancellable(plan.buffer, plan.byteIndex, plan.kind, plan.v, plan.t);
       if (!signal) return wait.promise;
       const onAbort = () => { wait.cancel(abortReason(signal)); };
       signal.addEventListener('abort', onAbort, { once: true });
