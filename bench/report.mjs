@@ -182,13 +182,21 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
       ]);
       const sa = ratio(W['same-agent'].settle.shim?.p50, W['same-agent'].settle.native?.p50);
       const sc = ratio(W['same-agent'].cycle?.shim?.p50, W['same-agent'].cycle?.native?.p50);
+      // Below the timer's step (Chromium: 5 µs) the single-shot figure is 0: judge on the batched cycle.
+      const quantized = !(W['same-agent'].settle.native?.p50 > 0);
+      const judged = quantized ? sc : sa;
       targets.push([
         `${name}: same-agent notify no slower than native`,
-        `notify → settled ${rx(sa)} (${num(W['same-agent'].settle.shim?.p50)} vs ${num(W['same-agent'].settle.native?.p50)} µs); whole cycle ${rx(sc)}`,
-        ok(sa <= 1),
-        sa <= 1 ? (e.id === 'chromium' ? 'below the 5 µs timer step for the shim; the batched cycle confirms' : '') :
-          'the native notify settles a same-thread waiter in about a microsecond here (no task hop, unlike V8), and the ' +
-          "shim's notify in JavaScript (validation through captured intrinsics, the waiter list) costs more in SpiderMonkey than in V8",
+        `notify → settled ${quantized ? 'below the timer step for both' : rx(sa)} (${num(W['same-agent'].settle.shim?.p50)} vs ` +
+          `${num(W['same-agent'].settle.native?.p50)} µs); whole cycle (waitAsync + notify + await) ${rx(sc)} ` +
+          `(${num(W['same-agent'].cycle?.shim?.p50)} vs ${num(W['same-agent'].cycle?.native?.p50)} µs)`,
+        ok(judged <= 1),
+        judged <= 1 ? (quantized ? 'judged on the batched whole cycle, since single notifies settle within one 5 µs timer step' : '') :
+          (e.id === 'firefox-140'
+            ? "Firefox's native notify settles a same-thread waiter in about a microsecond (no task hop, unlike V8), and the " +
+              "shim's JavaScript path (validation through captured intrinsics, the waiter list, Atomics on the helper's " +
+              'control words) costs more in SpiderMonkey than in V8'
+            : 'see the detail table'),
       ]);
       const syncR = Object.keys(W.sync).map((n) => [n, ratio(W.sync[n].shim?.p50, W.sync[n].native?.p50)]);
       const bad = syncR.filter(([, v]) => !(v <= 2));
@@ -521,7 +529,8 @@ function browserHeadline(W, k) {
     case 'fwd1': return '–';
     case 'floor': return rx(ratio(W.forward.rtt.floor?.p50, W.forward.rtt.native?.p50));
     case 'rev': return rx(ratio(W.reverse.rtt.shim?.p50, W.reverse.rtt.native?.p50));
-    case 'same': return rx(ratio(W['same-agent'].settle.shim?.p50, W['same-agent'].settle.native?.p50));
+    case 'same': return W['same-agent'].settle.native?.p50 > 0
+      ? rx(ratio(W['same-agent'].settle.shim?.p50, W['same-agent'].settle.native?.p50)) : 'both < 5 µs timer step';
     case 'cycle': return rx(ratio(W['same-agent'].cycle?.shim?.p50, W['same-agent'].cycle?.native?.p50));
     case 'late': {
       const t = W.timeouts.late;

@@ -48,11 +48,12 @@ function cdfPanel({ x, y, w, h, title, unit = 'µs', series, linear = false }) {
   let sx;
   let ticks;
   if (linear) {
+    hi = Math.max(...live.map((x) => x.profile.q[99]));
     const step = 10 ** Math.floor(Math.log10(Math.max(hi - lo, 1e-6)));
     const s5 = (hi - lo) / step > 5 ? step : step / 2;
     lo = Math.floor(lo / s5) * s5;
     hi = Math.ceil(hi / s5) * s5;
-    sx = (v) => (v - lo) / (hi - lo) * w;
+    sx = (v) => Math.min(Math.max(v - lo, 0), hi - lo) / (hi - lo) * w;
     ticks = [];
     for (let v = lo; v <= hi + s5 / 2; v += s5) ticks.push({ v: +v.toPrecision(6), major: Math.abs(v) < s5 / 2 });
   } else {
@@ -66,17 +67,18 @@ function cdfPanel({ x, y, w, h, title, unit = 'µs', series, linear = false }) {
     const g = f <= 0.9 ? f / 0.9 * 0.5 : 0.5 + (-Math.log10(1 - Math.min(f, 0.999)) - 1) / 2 * 0.5;
     return h - g * h;
   };
+  const wide = !linear && Math.log10(hi / lo) > 3;
   for (const t of ticks) {
     const X = sx(t.v).toFixed(1);
     out.push(`<line x1="${X}" y1="0" x2="${X}" y2="${h}" stroke="${t.major ? '#ddd' : '#f0f0f0'}"/>`);
-    out.push(`<text x="${X}" y="${h + 14}" text-anchor="middle" font-size="10">${linear ? t.v : fmt(t.v)}</text>`);
+    if (!wide || t.major) out.push(`<text x="${X}" y="${h + 14}" text-anchor="middle" font-size="10">${linear ? t.v : fmt(t.v)}</text>`);
   }
   for (const [f, label] of [[0, 'p0'], [0.25, 'p25'], [0.5, 'p50'], [0.75, 'p75'], [0.9, 'p90'], [0.99, 'p99'], [0.999, 'p99.9']]) {
     const Y = sy(f).toFixed(1);
     out.push(`<line x1="0" y1="${Y}" x2="${w}" y2="${Y}" stroke="${f === 0.5 || f === 0.99 ? '#bbb' : '#eee'}"/>`);
     out.push(`<text x="-4" y="${Number(Y) + 3}" text-anchor="end" font-size="10">${label}</text>`);
   }
-  out.push(`<text x="${w / 2}" y="${h + 28}" text-anchor="middle" font-size="11">${esc(unit)}${linear ? '' : ' (log scale)'}</text>`);
+  out.push(`<text x="${w / 2}" y="${h + 28}" text-anchor="middle" font-size="11">${esc(unit)}${linear ? ' (axis ends at the largest p99)' : ' (log scale)'}</text>`);
   live.forEach((s, k) => {
     const pts = s.profile.q.slice(0, 100).map((v, i) => [sx(v), sy(i / 100)]);
     pts.push([sx(s.profile.p999), sy(0.999)]);
@@ -136,9 +138,10 @@ function curvePanel({ x, y, w, h, title, xLabel, yLabel, series }) {
     const d = p.map(([a, b], i) => `${i ? 'L' : 'M'}${sx(a).toFixed(1)},${sy(b).toFixed(1)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     for (const [a, b] of p) out.push(`<circle cx="${sx(a).toFixed(1)}" cy="${sy(b).toFixed(1)}" r="3" fill="${s.color}"/>`);
-    const ly = 12 + k * 14;
-    out.push(`<line x1="8" y1="${ly}" x2="28" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
-    out.push(`<text x="32" y="${ly + 4}" font-size="10">${esc(s.label)}</text>`);
+    const lx = (k % 2) * (w / 2);
+    const ly = h + 44 + Math.floor(k / 2) * 14;
+    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    out.push(`<text x="${lx + 24}" y="${ly + 4}" font-size="10">${esc(s.label)}</text>`);
   });
   out.push('</g>');
   return out.join('\n');
@@ -146,9 +149,10 @@ function curvePanel({ x, y, w, h, title, xLabel, yLabel, series }) {
 
 export function curveChart({ title, panels, cols = 3, pw = 300, ph = 190 }) {
   const rows = Math.ceil(panels.length / cols);
+  const legend = Math.max(...panels.map((p) => Math.ceil(p.series.length / 2))) * 14 + 20;
   const W = cols * (pw + 80) + 20;
-  const H = rows * (ph + 70) + 40;
-  const parts = panels.map((p, i) => curvePanel({ ...p, x: 65 + (i % cols) * (pw + 80), y: 60 + Math.floor(i / cols) * (ph + 70), w: pw, h: ph }));
+  const H = rows * (ph + 70 + legend) + 40;
+  const parts = panels.map((p, i) => curvePanel({ ...p, x: 65 + (i % cols) * (pw + 80), y: 60 + Math.floor(i / cols) * (ph + 70 + legend), w: pw, h: ph }));
   return svgDoc(W, H, title, parts);
 }
 
