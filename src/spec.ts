@@ -1,7 +1,7 @@
 // ECMA-262 abstract operations used by Atomics.waitAsync / Atomics.notify, transcribed step by
 // step so that errors and user-visible coercions happen in the spec's order.
 import {
-  BigIntAsIntN, MathMax, MathTrunc, NumberIsNaN, RangeErrorCtor, TypeErrorCtor, call,
+  BigIntAsIntN, MathMax, MathTrunc, NumberIsNaN, RangeErrorCtor, SafeWeakMap, TypeErrorCtor, call,
   sabByteLength, typedArrayBuffer, typedArrayByteOffset, typedArrayIncludes, typedArrayLength,
   typedArrayName,
 } from './intrinsics';
@@ -19,17 +19,25 @@ export interface TaRecord {
   readonly byteOffset: number;
 }
 
-// 25.2.2.2 IsSharedArrayBuffer — a brand check through a getter captured at load.
+// 25.2.2.2 IsSharedArrayBuffer — a brand check through a getter captured at load. Brands never
+// change, so answers are cached: the getter throws for every other object, and a throw per call
+// made the non-shared TypeError path cost twice native's.
+const brands = new SafeWeakMap<object, boolean>();
 export function IsSharedArrayBuffer(obj: unknown): obj is SharedArrayBuffer {
   if (!sabByteLength || obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) {
     return false;
   }
-  try {
-    call(sabByteLength, obj);
-    return true;
-  } catch {
-    return false;
+  let shared = brands.get(obj as object);
+  if (shared === undefined) {
+    try {
+      call(sabByteLength, obj);
+      shared = true;
+    } catch {
+      shared = false;
+    }
+    brands.set(obj as object, shared);
   }
+  return shared;
 }
 
 // 7.1.4 ToNumber — unary plus is exactly ToNumber (BigInt and Symbol throw TypeError).
