@@ -119,7 +119,6 @@ export class Engine {
   private readonly deadlines: Deadlines<Waiter>;
   private nextId = 1;
   private pending = 0;
-  private sweepTimer: unknown = undefined;
   /** Set when a helper could not start; later waits throw it instead of hanging. */
   spawnError: Error | undefined;
 
@@ -148,7 +147,6 @@ export class Engine {
         if (waiter.done) return false;
         if (!this.withdraw(waiter)) return false;
         this.settle(waiter, reason, true);
-        this.afterDrain(waiter.address);
         return true;
       },
     };
@@ -233,7 +231,6 @@ export class Engine {
       n++;
     }
     if (helper && aLoad(helper.ctrl, P.PENDING) === 0 && aLoad(helper.ctrl, P.BLOCKED) === 1) {
-      this.scheduleSweep();
       return { n, stale: helper };
     }
     return { n, stale: null };
@@ -281,7 +278,6 @@ export class Engine {
   private expire(w: Waiter): void {
     if (!this.withdraw(w)) return;
     this.settle(w, 'timed-out');
-    this.afterDrain(w.address);
   }
 
   /**
@@ -311,12 +307,6 @@ export class Engine {
     addr.credit -= k;
     n -= k;
     while (n-- > 0 && addr.head) this.settle(addr.head, 'ok');
-  }
-
-  /** After the agent itself emptied PENDING: a helper left blocked on the address is stale. */
-  private afterDrain(addr: Address): void {
-    const h = addr.helper;
-    if (h && h.pending === 0 && aLoad(h.ctrl, P.BLOCKED) === 1) this.scheduleSweep();
   }
 
   private forget(addr: Address): void {
@@ -446,24 +436,6 @@ export class Engine {
       this.spawnError = e;
     }
     this.drop(h);
-  }
-
-  /** Terminates helpers still blocked for addresses nobody waits on any more. */
-  private scheduleSweep(): void {
-    if (this.sweepTimer !== undefined) return;
-    this.sweepTimer = this.platform.setTimer(() => {
-      this.sweepTimer = undefined;
-      let again = false;
-      for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
-      const h = hs[k];
-        const c = h.ctrl;
-        if (aLoad(c, P.STATE) !== P.ARMED || h.pending !== 0 || aLoad(c, P.BLOCKED) !== 1) continue;
-        if (h.address && h.address.length) { again = true; continue; }
-        h.handle.terminate();
-        this.drop(h);
-      }
-      if (again) this.scheduleSweep();
-    }, config.idleTimeout);
   }
 
   /**

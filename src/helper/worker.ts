@@ -94,9 +94,13 @@ function serveArmed(): boolean {
     // one the agent added while we stayed armed; a stale value would wake it spuriously.
     const first = big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32);
     const value = stale !== undefined && first === staleFor ? stale : first;
+    // The agent owns timeouts; the helper only bounds how long it can stay blocked for waiters
+    // that are gone: until their latest deadline, and at most `idle` ms a slice, after which it
+    // re-blocks on the memory as it is or, with nothing pending, parks (no thread is ever killed
+    // while in a wait queue, where a notify could still count it).
     const left = ctrlF64[DEADLINE_F64] - clock();
-    // The deadline only bounds how long a helper can outlive its waiters; the agent owns timeouts.
-    const r = Atomics.wait(view as Int32Array, index, value as number, left > 0 ? left : 20);
+    const slice = left > 0 ? (left < idle ? left : idle) : 20;
+    const r = Atomics.wait(view as Int32Array, index, value as number, slice);
     Atomics.store(ctrl, BLOCKED, 0);
     if (r === 'ok') {
       if (Atomics.exchange(ctrl, EVICT, 0) === 1) continue; // our own agent's notify-all
