@@ -79,10 +79,6 @@ function serveArmed(): boolean {
   const addr = Atomics.load(ctrl, ADDR_ID);
   const big = Atomics.load(ctrl, KIND) === KIND_I64;
   const view: Int32Array | BigInt64Array = big ? buf.i64! : buf.i32;
-  // After a timeout we wait on the memory as it is (a store without a notify is no wakeup), for as
-  // long as the agent has not written a new first-waiter value.
-  let stale: number | bigint | undefined;
-  let staleFor: number | bigint | undefined;
   for (;;) {
     if (Atomics.load(ctrl, PENDING) === 0 && tryPark()) return true;
     Atomics.store(ctrl, BLOCKED, 1);
@@ -90,14 +86,13 @@ function serveArmed(): boolean {
       Atomics.store(ctrl, BLOCKED, 0);
       continue;
     }
-    // Re-read every time: after a claim, the first unclaimed waiter (whose value we wait on) may be
-    // one the agent added while we stayed armed; a stale value would wake it spuriously.
-    const first = big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32);
-    const value = stale !== undefined && first === staleFor ? stale : first;
+    // Re-read every time: the agent writes the newest waiter's value as each waiter arrives, so a
+    // helper that stayed armed never blocks on a value from an earlier round.
+    const value = big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32);
     // The agent owns timeouts; the helper only bounds how long it can stay blocked for waiters
     // that are gone: until their latest deadline, and at most `idle` ms a slice, after which it
-    // re-blocks on the memory as it is or, with nothing pending, parks (no thread is ever killed
-    // while in a wait queue, where a notify could still count it).
+    // blocks again or, with nothing pending, parks (no thread is ever killed while in a wait
+    // queue, where a notify could still count it).
     const left = ctrlF64[DEADLINE_F64] - clock();
     const slice = left > 0 ? (left < idle ? left : idle) : 20;
     const r = Atomics.wait(view as Int32Array, index, value as number, slice);
@@ -112,13 +107,10 @@ function serveArmed(): boolean {
       // for every waiter we stand for rather than risk losing one (store-then-notify).
       const n = claim(Infinity);
       if (n) port.post({ a: addr, n });
-    } else {
-      // Timed out: keep standing for the rest, re-armed on the value as it is now.
-      stale = Atomics.load(view as Int32Array, index);
-      staleFor = first;
-      continue;
     }
-    stale = staleFor = undefined;
+    // Timed out (a slice ended): block again on the same value. Had we re-blocked on the memory as
+    // it is, a store landing just before the slice ended would be taken as the baseline and the
+    // notify right behind it lost; a changed value instead reads as 'not-equal', a wakeup.
   }
 }
 
