@@ -191,6 +191,7 @@ export class Engine {
       // missed the notify paired with that change (store-then-notify): the helper wakes them all.
       // An older waiter's value would also wake waiters registered after a silent store.
       this.writeValue(helper, addr, w);
+      aAdd(helper.ctrl, P.WSEQ, 1);
       aAdd(helper.ctrl, P.PENDING, 1);
       if (aCompareExchange(helper.ctrl, P.STATE, P.PARKED, P.ARMED) === P.PARKED) {
         this.arm(helper, addr);
@@ -354,6 +355,7 @@ export class Engine {
     h.ctrl[P.STATE] = state;
     h.handle = this.platform.spawn({
       message: (m) => {
+        if (!h.alive) return;
         if ('n' in m) this.onWake(m.a, m.n);
         else if ('retired' in m) {
           h.handle.terminate();
@@ -413,8 +415,15 @@ export class Engine {
     arrayRemove(this.helpers, h);
     const addr = h.address;
     this.detach(h);
-    // Waiters it stood for and had not claimed get a new helper.
     const left = aExchange(h.ctrl, P.PENDING, 0);
+    if (addr) {
+      // Waiters it had claimed were woken, but a dead helper's messages may never come: settle
+      // them now, and ignore whatever of its messages still arrives.
+      let inflight = addr.length - left;
+      addr.credit = 0;
+      while (inflight-- > 0 && addr.head) this.settle(addr.head, 'ok');
+    }
+    // Waiters it stood for and had not claimed get a new helper.
     if (addr && left > 0 && addr.length) {
       try {
         const n = this.acquire();

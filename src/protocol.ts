@@ -14,6 +14,7 @@ export const KIND = 6; // KIND_I32 | KIND_I64
 export const ADDR_ID = 7; // the agent's id for the address, echoed in wake messages
 export const VALUE_I32 = 8;
 export const EVICT = 9; // set by the agent before its own notify-all wakes a stale helper
+export const WSEQ = 10; // bumped by the agent for every waiter it adds (after writing VALUE)
 
 /** BigInt64 slot (index in a BigInt64Array view) for a BigInt64Array expected value. */
 export const VALUE_I64 = 6; // bytes 48..55

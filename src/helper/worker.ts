@@ -3,7 +3,7 @@
 // Between addresses it parks on its private control word, so arming costs one Atomics.notify.
 import {
   ADDR_ID, ARMED, BLOCKED, BUF_ID, CMD_SEQ, DEADLINE_F64, EVICT, INDEX, KIND, KIND_I64, PARKED,
-  PENDING, RETIRED, STATE, VALUE_I32, VALUE_I64,
+  PENDING, RETIRED, STATE, VALUE_I32, VALUE_I64, WSEQ,
   type AgentMessage, type HelperMessage,
 } from '../protocol';
 
@@ -63,6 +63,16 @@ function claim(max: number): number {
   }
 }
 
+/** Claims every unclaimed waiter but the `newer` ones at the tail of the queue. */
+function claimOlder(newer: number): number {
+  for (;;) {
+    const p = Atomics.load(ctrl, PENDING);
+    const n = p - newer;
+    if (n <= 0) return 0;
+    if (Atomics.compareExchange(ctrl, PENDING, p, p - n) === p) return n;
+  }
+}
+
 /** Gives the address back when nothing is pending; false if the agent added a waiter meanwhile. */
 function tryPark(): boolean {
   if (Atomics.compareExchange(ctrl, STATE, ARMED, PARKED) !== ARMED) return true;
@@ -88,6 +98,7 @@ function serveArmed(): boolean {
     }
     // Re-read every time: the agent writes the newest waiter's value as each waiter arrives, so a
     // helper that stayed armed never blocks on a value from an earlier round.
+    const seen = Atomics.load(ctrl, WSEQ);
     const value = big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32);
     // The agent owns timeouts; the helper only bounds how long it can stay blocked for waiters
     // that are gone: until their latest deadline, and at most `idle` ms a slice, after which it
@@ -105,7 +116,9 @@ function serveArmed(): boolean {
     } else if (r === 'not-equal') {
       // The value changed before we blocked: a notify may have come and gone. Count it as a wakeup
       // for every waiter we stand for rather than risk losing one (store-then-notify).
-      const n = claim(Infinity);
+      // Waiters added since we read the value (the newest, at the tail) saw the memory as it is
+      // now: they are left for the next round of the loop to judge.
+      const n = claimOlder(Atomics.load(ctrl, WSEQ) - seen);
       if (n) port.post({ a: addr, n });
     }
     // Timed out (a slice ended): block again on the same value. Had we re-blocked on the memory as
