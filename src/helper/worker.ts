@@ -38,7 +38,22 @@ let ctrlF64: Float64Array;
 let idle = 2000;
 let seq = 0;
 let running = false;
-const buffers = new Map<number, { i32: Int32Array; i64: BigInt64Array | undefined }>();
+const buffers = new Map<number, { buf: SharedArrayBuffer; i32?: Int32Array; i64?: BigInt64Array }>();
+
+/**
+ * A view over the whole buffer that reaches `index`. Built from the buffer's length now, not when
+ * it arrived: a growable SharedArrayBuffer may have grown since, and a byte length that is not a
+ * multiple of the element size must not make the constructor throw (users view part of it).
+ */
+function viewOf(entry: { buf: SharedArrayBuffer; i32?: Int32Array; i64?: BigInt64Array }, big: boolean, index: number):
+  Int32Array | BigInt64Array {
+  const cached = big ? entry.i64 : entry.i32;
+  if (cached && index < cached.length) return cached;
+  const size = big ? 8 : 4;
+  const length = Math.floor(entry.buf.byteLength / size);
+  if (big) return (entry.i64 = new BigInt64Array(entry.buf, 0, length));
+  return (entry.i32 = new Int32Array(entry.buf, 0, length));
+}
 
 port.listen((m) => {
   if ('ctrl' in m) {
@@ -47,8 +62,7 @@ port.listen((m) => {
     ctrlF64 = new Float64Array(m.ctrl);
     idle = m.idle;
   } else {
-    const len8 = m.buf.byteLength >> 3;
-    buffers.set(m.id, { i32: new Int32Array(m.buf), i64: len8 ? new BigInt64Array(m.buf, 0, len8) : undefined });
+    buffers.set(m.id, { buf: m.buf });
   }
   run();
 });
@@ -88,7 +102,7 @@ function serveArmed(): boolean {
   const index = Atomics.load(ctrl, INDEX);
   const addr = Atomics.load(ctrl, ADDR_ID);
   const big = Atomics.load(ctrl, KIND) === KIND_I64;
-  const view: Int32Array | BigInt64Array = big ? buf.i64! : buf.i32;
+  const view = viewOf(buf, big, index);
   for (;;) {
     if (Atomics.load(ctrl, PENDING) === 0 && tryPark()) return true;
     Atomics.store(ctrl, BLOCKED, 1);

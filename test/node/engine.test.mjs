@@ -291,6 +291,32 @@ describe('engine: cross-agent', function () {
     await w.terminate();
   });
 
+  it('buffers of any byte length, and a growable buffer grown after its helper first saw it', async () => {
+    // Another agent stores and notifies once the helper is blocked; each wait must see it.
+    const wakeFrom = async (ta, index, value) => {
+      const r = waitAsync(ta, index, value, 60000);
+      expect(r.async).to.equal(true);
+      await until(() => stats().blocked >= 1, 30000, 'helper blocked');
+      const w = agent(`
+        const { ta, index, value } = workerData;
+        Atomics.store(ta, index, value);
+        send({ n: Atomics.notify(ta, index) });
+      `, { ta, index, value: typeof value === 'bigint' ? value + 1n : value + 1 });
+      expect(await within(r.value, 30000, 'wait')).to.equal('ok');
+      await w.next((m) => m.n !== undefined);
+      await w.terminate();
+    };
+    // 10 bytes: no whole-buffer Int32Array exists, a view of its first 8 bytes does.
+    await wakeFrom(new Int32Array(new SharedArrayBuffer(10), 0, 2), 1, 0);
+    await wakeFrom(new BigInt64Array(new SharedArrayBuffer(12), 0, 1), 0, 0n);
+    const g = new SharedArrayBuffer(16, { maxByteLength: 128 });
+    await wakeFrom(new BigInt64Array(g), 1, 0n);
+    await wakeFrom(new Int32Array(g), 0, 0);
+    g.grow(128);
+    await wakeFrom(new BigInt64Array(g), 14, 0n);
+    await wakeFrom(new Int32Array(g), 31, 0);
+  });
+
   it('waits inside a worker (nested helpers) are woken by the main thread', async () => {
     const ta = new Int32Array(sab());
     const w = agent(`
