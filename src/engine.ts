@@ -16,6 +16,15 @@ import * as P from './protocol';
 import type { HelperHandle, Platform } from './platform/types';
 
 export type Outcome = 'ok' | 'timed-out';
+
+/** Helpers that may die in a row, none answering in between, before the engine stops spawning. */
+const FAIL_STREAK_LIMIT = 5;
+const limitErrors = new SafeWeakMap<Error, true>();
+function limitError(message: string): Error {
+  const e = new Error(message);
+  limitErrors.set(e, true);
+  return e;
+}
 type Value = number | bigint;
 
 interface Waiter {
@@ -119,6 +128,8 @@ export class Engine {
   private readonly deadlines: Deadlines<Waiter>;
   private nextId = 1;
   private pending = 0;
+  /** Helpers that died in a row with no helper answering in between. */
+  private failStreak = 0;
   /** Set when a helper could not start; later waits throw it instead of hanging. */
   spawnError: Error | undefined;
 
@@ -343,7 +354,7 @@ export class Engine {
       return h;
     }
     if (this.helpers.length >= config.maxHelpers) {
-      throw new Error(
+      throw limitError(
         `atomics-wait-async: all ${config.maxHelpers} helper threads are standing for other ` +
         'addresses; wait on fewer distinct addresses or raise configure({ maxHelpers }).');
     }
@@ -351,11 +362,13 @@ export class Engine {
   }
 
   private spawn(state: number): Helper {
+    if (this.spawnError) throw this.spawnError;
     const h = new Helper(new SharedArrayBuffer(P.CTRL_BYTES));
     h.ctrl[P.STATE] = state;
     h.handle = this.platform.spawn({
       message: (m) => {
         if (!h.alive) return;
+        this.failStreak = 0;
         if ('n' in m) this.onWake(m.a, m.n);
         else if ('retired' in m) {
           h.handle.terminate();
@@ -433,16 +446,24 @@ export class Engine {
         n.ctrlF64[P.DEADLINE_F64] = addr.latest + timeOrigin;
         this.arm(n, addr);
       } catch (e) {
-        this.spawnError = e as Error;
+        // Out of helpers (maxHelpers): its waiters still settle by same-agent notify or timeout.
+        if (!limitErrors.get(e as Error)) this.spawnError = e as Error;
       }
     }
   }
 
-  private onFailed(h: Helper, e: unknown): void {
+  private onFailed(h: Helper, e: unknown, injected = false): void {
     if (!h.alive) return;
     h.handle.terminate();
-    if (!this.spawnError && e instanceof Error && /worker-src|Content Security|helper could not start/i.test(e.message)) {
-      this.spawnError = e;
+    if (!injected && !this.spawnError) {
+      // A CSP block is final at once. Other failures after a streak of helpers dying with none
+      // answering in between: a host that cannot run helpers must not have them respawned forever.
+      if (e instanceof Error && /worker-src|Content Security/.test(e.message)) this.spawnError = e;
+      else if (++this.failStreak >= FAIL_STREAK_LIMIT) {
+        this.spawnError = new Error(
+          `atomics-wait-async: helper threads keep failing (${this.failStreak} in a row, the last: ` +
+          `${e instanceof Error ? e.message : String(e)}); waits that need a helper throw this error from now on.`);
+      }
     }
     this.drop(h);
   }
@@ -456,7 +477,7 @@ export class Engine {
     for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
       const h = hs[k];
       if (which === 'armed' && aLoad(h.ctrl, P.STATE) !== P.ARMED) continue;
-      this.onFailed(h, new Error('atomics-wait-async: helper crashed (injected)'));
+      this.onFailed(h, new Error('atomics-wait-async: helper crashed (injected)'), true);
       n++;
     }
     return n;

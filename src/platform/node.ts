@@ -10,7 +10,13 @@ let holder: ReturnType<typeof setInterval> | undefined;
 export const platform: Platform = {
   name: 'node',
   spawn(events) {
-    const worker = new Worker(HELPER_SOURCE, { eval: true });
+    let worker: Worker;
+    try {
+      worker = new Worker(HELPER_SOURCE, { eval: true });
+    } catch (e) {
+      throw new Error(`atomics-wait-async: a helper thread could not start (worker_threads: ${
+        e instanceof Error ? e.message : String(e)}); waits that another thread must wake need one.`);
+    }
     worker.on('message', events.message);
     worker.on('error', events.failed);
     worker.on('exit', (code) => events.failed(new Error(`atomics-wait-async: helper exited (${code})`)));

@@ -1,7 +1,9 @@
 // Fault injection: helpers that crash (crashHelpers), uninstall() while waits are pending, and the
 // maxHelpers limit. The main thread uses the shim (`shim`); other agents are real workers.
 import { expect } from 'chai';
-import { agent, until, within } from './support/agents.mjs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DIST_CJS, agent, until, within } from './support/agents.mjs';
 
 const lib = await import('../../dist/index.mjs');
 const { shim, stats, configure, crashHelpers, uninstall } = lib;
@@ -162,5 +164,33 @@ describe('faults: uninstall and maxHelpers', function () {
     for (let i = 0; i < N; i++) await other.notify(buf, i, 1);
     expect(await within(Promise.all(ps), 30000, 'the N addresses')).to.deep.equal(Array(2 * N + 1).fill('ok'));
     configure({ maxHelpers: 512 });
+  });
+});
+
+describe('faults: helper threads that cannot start (child processes)', function () {
+  this.timeout(60000);
+  const run = (mode) => {
+    const script = fileURLToPath(new URL('./support/spawn-failure.cjs', import.meta.url));
+    const r = spawnSync(process.execPath, [script, DIST_CJS, mode], { encoding: 'utf8', timeout: 50000 });
+    expect(r.status, r.stderr).to.equal(0);
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  };
+
+  it('new Worker throwing: waitAsync throws a clear Error at once; a wait registered before still settles', () => {
+    const out = run('sync');
+    expect(out.first.threw).to.match(/^Error: atomics-wait-async: a helper thread could not start .*EAGAIN/);
+    expect(out.later.threw).to.match(/^Error: atomics-wait-async:/);
+    expect(out.notified).to.equal(1);
+    expect(out.before).to.equal('ok');
+  });
+
+  it('helpers dying before they answer: no respawn loop; later waits throw naming the cause; earlier ones settle', () => {
+    const out = run('async');
+    expect(out.firstAsync).to.equal(true);
+    expect(out.firstValue).to.equal('timed-out'); // its deadline still holds with no helper running
+    expect(out.attempts).to.equal(5);
+    expect(out.later.threw).to.match(/^Error: atomics-wait-async: helper threads keep failing \(5 in a row, the last: ERR_WORKER_INIT_FAILED\)/);
+    expect(out.notified).to.equal(1);
+    expect(out.before).to.equal('ok');
   });
 });
