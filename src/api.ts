@@ -76,10 +76,12 @@ function createApi(): Api {
     uninstall() {
       engine?.releaseAll();
       if (!saved) return false;
-      for (const name of ['waitAsync', 'notify'] as const) {
-        const d = saved[name];
-        if (d) ObjectDefineProperty(Atom, name, d);
-        else delete (Atom as unknown as Record<string, unknown>)[name];
+      // No for-of: user code may have replaced Array.prototype[Symbol.iterator].
+      const names = ['waitAsync', 'notify'] as const;
+      for (let i = 0; i < names.length; i++) {
+        const d = saved[names[i]];
+        if (d) ObjectDefineProperty(Atom, names[i], d);
+        else delete (Atom as unknown as Record<string, unknown>)[names[i]];
       }
       saved = undefined;
       return true;

@@ -5,7 +5,7 @@
 // the helper's PENDING word) or *claimed in flight* (a helper woke for it and its message is on
 // the way). Claims always take the oldest unclaimed waiter, so in the FIFO the claimed ones are
 // the first `length - PENDING`. Agent and helper take claims with CAS on PENDING.
-import { now, timeOrigin } from './clock';
+import { now, resolution, timeOrigin } from './clock';
 import { config } from './config';
 import { Deadlines } from './deadlines';
 import {
@@ -187,7 +187,7 @@ export class Engine {
     let resolve!: (o: Outcome) => void;
     let reject: ((e: unknown) => void) | undefined;
     const promise = new PromiseCtor<Outcome>((res, rej) => { resolve = res; if (cancellable) reject = rej; });
-    const deadline = now() + t;
+    const deadline = now() + t + resolution;
     const w: Waiter = { value, deadline, heapIndex: -1, resolve, reject, done: false, prev: null, next: null, address: addr };
     addr.push(w);
     if (deadline !== Infinity) this.deadlines.add(w);

@@ -6,6 +6,8 @@ import HELPER_SOURCE from 'virtual:helper-source';
 import type { Platform } from './types';
 
 let holder: ReturnType<typeof setInterval> | undefined;
+// Captured at load: user code replacing the timer globals later cannot break deadlines.
+const { setTimeout: setT, clearTimeout: clearT, setInterval: setI, clearInterval: clearI } = globalThis;
 
 export const platform: Platform = {
   name: 'node',
@@ -31,17 +33,17 @@ export const platform: Platform = {
     };
   },
   setTimer(fn, ms) {
-    const t = setTimeout(fn, ms);
+    const t = setT(fn, ms);
     t.unref();
     return t;
   },
   clearTimer(handle) {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
+    clearT(handle as ReturnType<typeof setTimeout>);
   },
   keepAlive(on) {
-    if (on && !holder) holder = setInterval(() => {}, 1 << 30);
+    if (on && !holder) holder = setI(() => {}, 1 << 30);
     else if (!on && holder) {
-      clearInterval(holder);
+      clearI(holder);
       holder = undefined;
     }
   },

@@ -15,6 +15,10 @@ import type { HelperEvents, Platform } from './types';
 
 declare const reportError: ((e: unknown) => void) | undefined;
 
+// Captured at load: user code replacing the timer globals later cannot break deadlines.
+const setT = setTimeout;
+const clearT = clearTimeout;
+
 let blobUrl: string | undefined;
 /** The first URL that started a helper: later helpers go straight to it. */
 let good: string | undefined;
@@ -157,7 +161,7 @@ export const platform: Platform = {
       },
     };
   },
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (h) => clearTimeout(h as number),
+  setTimer: (fn, ms) => setT(fn, ms),
+  clearTimer: (h) => clearT(h as number),
   keepAlive() {},
 };

@@ -11,7 +11,8 @@ const { Worker } = require('worker_threads');
 const { spawnSync } = require('child_process');
 const { pathToFileURL } = require('url');
 
-if (typeof performance === 'undefined') global.performance = require('perf_hooks').performance;
+// Node 14/15 have no global performance; the package must not need one (it is not defined here).
+const performance = global.performance || require('perf_hooks').performance;
 const MODE = process.env.AWA_MODE || 'shim';
 const DEL = process.env.AWA_DEL === '1';
 const ROUNDS = Number(process.env.AWA_ROUNDS || 1000);
