@@ -19,12 +19,8 @@ export type Outcome = 'ok' | 'timed-out';
 
 /** Helpers that may die in a row, none answering in between, before the engine stops spawning. */
 const FAIL_STREAK_LIMIT = 5;
-const limitErrors = new SafeWeakMap<Error, true>();
-function limitError(message: string): Error {
-  const e = new Error(message);
-  limitErrors.set(e, true);
-  return e;
-}
+/** How often addresses waiting for a helper (maxHelpers reached) look for a free one, in ms. */
+const STARVED_POLL_MS = 5;
 type Value = number | bigint;
 
 interface Waiter {
@@ -49,6 +45,8 @@ class Address {
   credit = 0;
   /** Latest deadline among waiters since the list was last empty: how long a helper may block. */
   latest = -Infinity;
+  /** In the queue of addresses waiting for a helper (maxHelpers reached). */
+  starved = false;
 
   constructor(
     readonly id: number,
@@ -130,6 +128,9 @@ export class Engine {
   private pending = 0;
   /** Helpers that died in a row with no helper answering in between. */
   private failStreak = 0;
+  /** Addresses with waiters but no helper because maxHelpers was reached, oldest first. */
+  private readonly starved: Address[] = [];
+  private starvedTimer: unknown = undefined;
   /** Set when a helper could not start; later waits throw it instead of hanging. */
   spawnError: Error | undefined;
 
@@ -193,10 +194,12 @@ export class Engine {
     if (deadline !== Infinity) this.deadlines.add(w);
     if (deadline > addr.latest) {
       addr.latest = deadline;
-      helper.ctrlF64[P.DEADLINE_F64] = deadline + timeOrigin;
+      if (helper) helper.ctrlF64[P.DEADLINE_F64] = deadline + timeOrigin;
     }
     this.count(+1);
-    if (addr.helper === helper) {
+    if (!helper) {
+      this.starve(addr);
+    } else if (addr.helper === helper) {
       // The helper blocks on the newest waiter's value (the memory as it was at that waiter's
       // call). If the memory differs, it changed after every waiter registered, so each may have
       // missed the notify paired with that change (store-then-notify): the helper wakes them all.
@@ -208,10 +211,7 @@ export class Engine {
         this.arm(helper, addr);
       }
     } else {
-      addr.helper = helper;
-      helper.address = addr;
-      aStore(helper.ctrl, P.PENDING, addr.length);
-      this.arm(helper, addr);
+      this.attach(helper, addr, addr.length);
     }
     return { promise, waiter: w };
   }
@@ -342,8 +342,11 @@ export class Engine {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  /** A parked helper whose old address has nothing in flight, else a new one: returned ARMED. */
-  private acquire(): Helper {
+  /**
+   * A parked helper whose old address has nothing in flight, else a new one: returned ARMED.
+   * Null when maxHelpers are all standing for other addresses.
+   */
+  private acquire(): Helper | null {
     const helpers = this.helpers;
     for (let i = 0; i < helpers.length; i++) {
       const h = helpers[i];
@@ -353,12 +356,53 @@ export class Engine {
       if (old) this.detach(h);
       return h;
     }
-    if (this.helpers.length >= config.maxHelpers) {
-      throw limitError(
-        `atomics-wait-async: all ${config.maxHelpers} helper threads are standing for other ` +
-        'addresses; wait on fewer distinct addresses or raise configure({ maxHelpers }).');
-    }
+    if (this.helpers.length >= config.maxHelpers) return null;
     return this.spawn(P.ARMED);
+  }
+
+  /** Makes `h` stand for `addr`'s `pending` unclaimed waiters and sends it there. */
+  private attach(h: Helper, addr: Address, pending: number): void {
+    addr.helper = h;
+    h.address = addr;
+    aStore(h.ctrl, P.PENDING, pending);
+    this.arm(h, addr);
+  }
+
+  /**
+   * No helper is free (maxHelpers): the address waits for one. Until then its waiters settle by
+   * same-agent notify or deadline; a helper that arms later blocks on the newest waiter's value,
+   * so a store-then-notify from another agent in the meantime still reads as a wakeup.
+   */
+  private starve(addr: Address): void {
+    if (!addr.starved) {
+      addr.starved = true;
+      this.starved[this.starved.length] = addr;
+    }
+    if (this.starvedTimer === undefined) {
+      this.starvedTimer = this.platform.setTimer(() => this.feedStarved(), STARVED_POLL_MS);
+    }
+  }
+
+  /** Gives helpers that parked since to the addresses waiting longest. */
+  private feedStarved(): void {
+    this.starvedTimer = undefined;
+    const q = this.starved;
+    while (q.length) {
+      const addr = q[0];
+      if (addr.length && !addr.helper) {
+        let h: Helper | null;
+        try {
+          h = this.acquire();
+        } catch {
+          return; // no helper can start (spawnError): its waiters keep their notify and deadlines
+        }
+        if (!h) break;
+        this.attach(h, addr, addr.length);
+      }
+      addr.starved = false;
+      arrayRemove(q, addr);
+    }
+    if (q.length) this.starve(q[0]);
   }
 
   private spawn(state: number): Helper {
@@ -440,14 +484,10 @@ export class Engine {
     if (addr && left > 0 && addr.length) {
       try {
         const n = this.acquire();
-        addr.helper = n;
-        n.address = addr;
-        aStore(n.ctrl, P.PENDING, Math.min(left, addr.length));
-        n.ctrlF64[P.DEADLINE_F64] = addr.latest + timeOrigin;
-        this.arm(n, addr);
+        if (n) this.attach(n, addr, MathMin(left, addr.length));
+        else this.starve(addr);
       } catch (e) {
-        // Out of helpers (maxHelpers): its waiters still settle by same-agent notify or timeout.
-        if (!limitErrors.get(e as Error)) this.spawnError = e as Error;
+        this.spawnError = e as Error;
       }
     }
   }
@@ -492,6 +532,11 @@ export class Engine {
       this.detach(h);
     }
     this.helpers.length = 0;
+    // Addresses waiting for a helper stop waiting too: like the rest, notify or deadline settles them.
+    for (let i = 0; i < this.starved.length; i++) this.starved[i].starved = false;
+    this.starved.length = 0;
+    if (this.starvedTimer !== undefined) this.platform.clearTimer(this.starvedTimer);
+    this.starvedTimer = undefined;
   }
 
   stats(): Stats {
