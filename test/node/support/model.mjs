@@ -205,7 +205,14 @@ export async function runSchedule(ops, { lib, foreign }) {
         const sure = targets.filter((w) => w.timeout === Infinity || w.timeout === 60000);
         // Only waiters pending now may take this wake: the first ones, in FIFO order.
         for (const w of targets) w.foreignToken = true;
-        const n = await foreign.notify(buf, b, 1);
+        let n = await foreign.notify(buf, b, 1);
+        // BLOCKED is raised just before Atomics.wait: on a loaded machine the helper may not be in
+        // the wait queue yet, and a notify with no store then finds nobody (the documented window).
+        // A notify that returned 0 woke nothing, so sending another one changes no outcome.
+        for (let tries = 0; n === 0 && sure.length && tries < 200; tries++) {
+          await new Promise((r) => setTimeout(r, 10));
+          n = await foreign.notify(buf, b, 1);
+        }
         if (n > 1) fail(`foreign notify(1) returned ${n}: ${where()}`);
         if (sure.length && n !== 1) fail(`foreign notify(1) returned ${n} while the helper was blocked for ${targets.length} waiter(s) (#${targets.map((w) => w.id)}): ${where()}`);
         if (n === 1 && sure.length) {
