@@ -191,6 +191,11 @@ export class Engine {
     const deadline = now() + t + resolution;
     const w: Waiter = { value, deadline, heapIndex: -1, resolve, reject, done: false, prev: null, next: null, address: addr };
     addr.push(w);
+    // This call read a value the previous waiter did not see: the memory changed after every
+    // older waiter registered, and the helper (blocked on the newest value, or not blocked yet)
+    // may have missed the notify paired with that change. A wakeup for all of them, as when the
+    // helper itself finds the value changed: store-then-notify is never lost.
+    if (w.prev && !this.holds(addr, w.prev.value, value)) this.wakeOlder(addr, w);
     if (deadline !== Infinity) this.deadlines.add(w);
     if (deadline > addr.latest) {
       addr.latest = deadline;
@@ -214,6 +219,28 @@ export class Engine {
       this.attach(helper, addr, addr.length);
     }
     return { promise, waiter: w };
+  }
+
+  /** Whether the memory still holds `old`, an older waiter's value, given `cur` just read for a new one. */
+  private holds(addr: Address, old: Value, cur: Value): boolean {
+    if (typeof old === typeof cur) return old === cur;
+    return old === (typeof old === 'bigint'
+      ? aLoad(new BigInt64Array(addr.buffer, addr.byteIndex, 1), 0)
+      : aLoad(new Int32Array(addr.buffer, addr.byteIndex, 1), 0));
+  }
+
+  /** Settles "ok" every waiter older than `w` that no helper has claimed yet, oldest first. */
+  private wakeOlder(addr: Address, w: Waiter): void {
+    const helper = addr.helper;
+    // w is not in PENDING yet: the unclaimed are the `n` right before it.
+    let n = helper ? aExchange(helper.ctrl, P.PENDING, 0) : addr.length - 1;
+    let x = w.prev;
+    for (let i = 1; i < n && x; i++) x = x.prev;
+    while (n-- > 0 && x && x !== w) {
+      const next = x.next;
+      this.settle(x, 'ok');
+      x = next;
+    }
   }
 
   // ---- notify --------------------------------------------------------------------------------

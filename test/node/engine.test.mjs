@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { agent, until, within } from './support/agents.mjs';
 
-const { shim, stats, configure } = await import('../../dist/index.mjs');
+const { shim, stats, configure, crashHelpers } = await import('../../dist/index.mjs');
 const { waitAsync, notify } = shim;
 
 const sab = (bytes = 64) => new SharedArrayBuffer(bytes);
@@ -175,6 +175,26 @@ describe('engine: cross-agent', function () {
     }
     expect(asyncWaits).to.be.greaterThan(0);
     await w.next((m) => m === 'done');
+    await w.terminate();
+  });
+
+  it('store-then-notify is not lost when this agent waits again on the new value before its helper blocks', async () => {
+    const ta = new Int32Array(sab());
+    const w = agent(`
+      const ta = new Int32Array(workerData);
+      parentPort.on('message', () => { Atomics.store(ta, 0, 1); send({ n: Atomics.notify(ta, 0) }); });
+      send('ready');
+    `, ta.buffer);
+    await w.next((m) => m === 'ready');
+    crashHelpers(); // no parked helper: this wait starts a new one, which takes milliseconds to block
+    const a = waitAsync(ta, 0, 0, 60000);
+    w.post('go'); // stores and notifies long before that helper runs
+    await w.next((m) => m.n !== undefined);
+    const b = waitAsync(ta, 0, 1, 60000); // reads the new value, before the helper blocks on anything
+    expect(b.async).to.equal(true);
+    expect(await within(a.value, 30000, 'the waiter that saw the old value')).to.equal('ok');
+    notify(ta, 0);
+    expect(await within(b.value, 30000, 'the newer waiter')).to.equal('ok');
     await w.terminate();
   });
 
