@@ -115,7 +115,11 @@ export interface Stats {
   /** Async waiters of this agent not yet settled. */
   pending: number;
   /** One entry per address with pending waiters. */
-  addresses: Array<{ buffer: SharedArrayBuffer; byteIndex: number; waiters: number; helper: boolean }>;
+  addresses: Array<{
+    buffer: SharedArrayBuffer; byteIndex: number; waiters: number; helper: boolean;
+    /** Waiters a helper has woken whose message has not reached this agent yet. */
+    claimed: number;
+  }>;
 }
 
 export class Engine {
@@ -493,7 +497,8 @@ export class Engine {
     }
   }
 
-  private drop(h: Helper): void {
+  /** Forgets a dead (or terminated) helper; `replace`: its unclaimed waiters get another one. */
+  private drop(h: Helper, replace = true): void {
     if (!h.alive) return;
     h.alive = false;
     arrayRemove(this.helpers, h);
@@ -508,7 +513,7 @@ export class Engine {
       while (inflight-- > 0 && addr.head) this.settle(addr.head, 'ok');
     }
     // Waiters it stood for and had not claimed get a new helper.
-    if (addr && left > 0 && addr.length) {
+    if (replace && addr && left > 0 && addr.length) {
       try {
         const n = this.acquire();
         if (n) this.attach(n, addr, MathMin(left, addr.length));
@@ -552,13 +557,11 @@ export class Engine {
 
   /** Ends every helper (uninstall). Waiters already registered keep their local notify and deadlines. */
   releaseAll(): void {
+    // Claims in flight were real wakes: they settle now, as for a helper that died.
     for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
-      const h = hs[k];
-      h.handle.terminate();
-      h.alive = false;
-      this.detach(h);
+      hs[k].handle.terminate();
+      this.drop(hs[k], false);
     }
-    this.helpers.length = 0;
     // Addresses waiting for a helper stop waiting too: like the rest, notify or deadline settles them.
     for (let i = 0; i < this.starved.length; i++) this.starved[i].starved = false;
     this.starved.length = 0;
@@ -569,7 +572,9 @@ export class Engine {
   stats(): Stats {
     const addresses: Stats['addresses'] = [];
     this.byId.forEach((a) => {
-      if (a.length) addresses[addresses.length] = { buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helper: !!a.helper };
+      if (!a.length) return;
+      const claimed = a.helper ? a.length - aLoad(a.helper.ctrl, P.PENDING) : 0;
+      addresses[addresses.length] = { buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helper: !!a.helper, claimed };
     });
     let armed = 0;
     let blocked = 0;

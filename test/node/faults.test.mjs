@@ -150,6 +150,23 @@ describe('faults: uninstall and maxHelpers', function () {
     expect(stats().helpers).to.equal(0);
   });
 
+  it('uninstall() with a wake in flight: the waiter a helper already claimed settles "ok"', async () => {
+    const buf = sab();
+    const ta = new Int32Array(buf);
+    const p = waitAsync(ta, 0, 0, 60000).value;
+    await until(() => stats().blocked >= 1, 30000, 'the helper blocked');
+    const counted = other.notify(buf, 0, 1, 1); // store 1, notify(1)
+    // Without yielding to the event loop (which would deliver the helper's message): wait until
+    // the helper has claimed the waiter, then uninstall.
+    const end = Date.now() + 30000;
+    while (!mine(buf).some((a) => a.claimed === 1) && Date.now() < end) { /* spin */ }
+    expect(mine(buf)[0].claimed).to.equal(1);
+    uninstall();
+    expect(await within(p, 30000, 'the claimed waiter')).to.equal('ok');
+    expect(await counted).to.equal(1);
+    expect(stats().helpers).to.equal(0);
+  });
+
   it('configure({ maxHelpers: N }): waits on more addresses do not throw; they get a helper as one frees up', async () => {
     uninstall(); // start from no helpers at all
     const N = 2;
