@@ -32,6 +32,8 @@ const perf: { now(): number; timeOrigin: number } =
   typeof performance !== 'undefined' ? performance : require!('perf_hooks').performance;
 const clock = () => perf.timeOrigin + perf.now();
 
+/** Shortest time a helper blocks on a user address at a time, in ms. */
+const MIN_SLICE = 20;
 let ctrl: Int32Array;
 let ctrl64: BigInt64Array;
 let ctrlF64: Float64Array;
@@ -119,7 +121,9 @@ function serveArmed(): boolean {
     // blocks again or, with nothing pending, parks (no thread is ever killed while in a wait
     // queue, where a notify could still count it).
     const left = ctrlF64[DEADLINE_F64] - clock();
-    const slice = left > 0 ? (left < idle ? left : idle) : 20;
+    // Never under MIN_SLICE: with idleTimeout 0 the helper would spin instead of blocking.
+    const want = left > 0 && left < idle ? left : idle;
+    const slice = want > MIN_SLICE ? want : MIN_SLICE;
     const r = Atomics.wait(view as Int32Array, index, value as number, slice);
     Atomics.store(ctrl, BLOCKED, 0);
     if (r === 'ok') {
