@@ -10,7 +10,7 @@ import { config } from './config';
 import { Deadlines } from './deadlines';
 import {
   Atom, MathMin, PromiseCtor, SafeMap, SafeSet, SafeWeakMap, aAdd, aCompareExchange, aExchange, aLoad,
-  aNotify, aStore, arrayCopy, arrayRemove, call, nativeNotify,
+  aNotify, aStore, arrayCopy, arrayRemove, call, nativeNotify, nativeWait,
 } from './intrinsics';
 import * as P from './protocol';
 import type { HelperHandle, Platform } from './platform/types';
@@ -19,6 +19,18 @@ export type Outcome = 'ok' | 'timed-out';
 
 /** Helpers that may die in a row, none answering in between, before the engine stops spawning. */
 const FAIL_STREAK_LIMIT = 5;
+/** How long a same-agent notify waits for its stale helper to take an eviction: sleeping, or spinning where this thread may not block (a window). */
+const EVICT_WAIT_MS = 10;
+const EVICT_SPIN_MS = 0.5;
+/** Whether Atomics.wait may block this thread (not a browser window's main thread). */
+const canBlock = ((): boolean => {
+  try {
+    call(nativeWait, Atom, new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 /** How often addresses waiting for a helper (maxHelpers reached) look for a free one, in ms. */
 const STARVED_POLL_MS = 5;
 type Value = number | bigint;
@@ -281,25 +293,34 @@ export class Engine {
 
   /**
    * Native notify for the part of `count` our own waiters did not take. Our own stale helper,
-   * blocked on the address, would be woken and counted too: EVICT tells it not to pass that wake
-   * on, and we ask the native notify for one more so that the others still get `rest`.
+   * blocked on the address, may be woken and counted too: EVICT tells it not to pass that wake on.
+   * We ask for `rest` only (asking one more over-wakes when our helper queues behind the others),
+   * and if ours took a place, one more native notify makes up for it.
    */
   notifyOthers(typedArray: unknown, index: number, rest: number, stale: Helper | null): number {
-    // EVICT still set: an earlier notify of ours already woke the helper (it may not have run yet,
-    // so BLOCKED still reads 1); it is out of the wait queue and the native count is exact.
-    if (!stale || aLoad(stale.ctrl, P.EVICT) !== 0) return call<number>(nativeNotify, Atom, typedArray, index, rest);
+    if (!stale) return call<number>(nativeNotify, Atom, typedArray, index, rest);
     aStore(stale.ctrl, P.EVICT, 1);
-    const m = call<number>(nativeNotify, Atom, typedArray, index, rest + 1);
-    if (m <= rest) {
-      // Fewer woken than asked: everything blocked there woke, our helper with them.
-      if (m === 0) aCompareExchange(stale.ctrl, P.EVICT, 1, 0); // it had not reached Atomics.wait yet
-      return m > 0 ? m - 1 : 0;
+    const m = call<number>(nativeNotify, Atom, typedArray, index, rest);
+    if (m === 0) {
+      aCompareExchange(stale.ctrl, P.EVICT, 1, 0); // it had not reached Atomics.wait yet
+      return 0;
     }
-    // rest + 1 woke: our helper was one of them if it takes the eviction (it runs in microseconds).
-    const until = now() + 0.5;
-    while (aLoad(stale.ctrl, P.EVICT) === 1 && now() < until) { /* spin */ }
-    aCompareExchange(stale.ctrl, P.EVICT, 1, 0);
-    return rest;
+    // BLOCKED = 1 also covers a helper about to enter Atomics.wait, so ours was among the m only
+    // if it takes the eviction. Not taken in time: it was behind the others or not queued yet
+    // (EVICT is reset, or it would drop a later real wake), or it is slow and will pass ours on.
+    if (!this.evicted(stale)) return m;
+    // If it took one of `rest` places, one more native notify makes up for it.
+    return m < rest ? m - 1 : m - 1 + call<number>(nativeNotify, Atom, typedArray, index, 1);
+  }
+
+  /** Waits a moment for the helper to take EVICT; resets it if not. True if the helper took it. */
+  private evicted(h: Helper): boolean {
+    const until = now() + (canBlock ? EVICT_WAIT_MS : EVICT_SPIN_MS);
+    for (let left = until - now(); aLoad(h.ctrl, P.EVICT) === 1 && left > 0; left = until - now()) {
+      // Sleeping (where this thread may) gives the helper the core; it notifies EVICT when it takes it.
+      if (canBlock) call(nativeWait, Atom, h.ctrl, P.EVICT, 1, left);
+    }
+    return aCompareExchange(h.ctrl, P.EVICT, 1, 0) === 0;
   }
 
   // ---- settling --------------------------------------------------------------------------------

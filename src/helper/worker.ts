@@ -122,12 +122,15 @@ function serveArmed(): boolean {
     // queue, where a notify could still count it).
     const left = ctrlF64[DEADLINE_F64] - clock();
     // Never under MIN_SLICE: with idleTimeout 0 the helper would spin instead of blocking.
-    const want = left > 0 && left < idle ? left : idle;
+    const want = left > 0 ? (left < idle ? left : idle) : MIN_SLICE;
     const slice = want > MIN_SLICE ? want : MIN_SLICE;
     const r = Atomics.wait(view as Int32Array, index, value as number, slice);
     Atomics.store(ctrl, BLOCKED, 0);
     if (r === 'ok') {
-      if (Atomics.exchange(ctrl, EVICT, 0) === 1) continue; // our own agent's notify-all
+      if (Atomics.exchange(ctrl, EVICT, 0) === 1) { // our own agent's notify: it may be waiting on this
+        Atomics.notify(ctrl, EVICT);
+        continue;
+      }
       const n = claim(1);
       if (n) port.post({ a: addr, n });
       else Atomics.notify(view as Int32Array, index, 1); // stale: pass on the wake we absorbed

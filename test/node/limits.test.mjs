@@ -21,7 +21,7 @@ describe('limits', function () {
     const s = stats();
     expect(s.pending - before.pending).to.equal(N);
     const mine = s.addresses.filter((a) => a.buffer === ta.buffer);
-    expect(mine).to.deep.equal([{ buffer: ta.buffer, byteIndex: 0, waiters: N, helper: true }]);
+    expect(mine).to.deep.equal([{ buffer: ta.buffer, byteIndex: 0, waiters: N, helper: true, claimed: 0 }]);
     expect(s.armed - before.armed).to.be.at.most(1);
     expect(s.helpers - before.helpers).to.be.at.most(1);
     await until(() => stats().blocked >= 1, 30000, 'the helper blocked');
