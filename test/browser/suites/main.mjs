@@ -277,6 +277,32 @@ test(`timeouts are never early: ${TIMEOUTS.join(', ')} ms (dedicated worker)`, a
   checkTimeouts(results, 'worker');
 });
 
+test('a context with no Worker constructor: a wait that needs a helper throws an Error that says so', async () => {
+  if (!shimmed()) return note('native waitAsync needs no helper');
+  await until(() => lib.stats().pending === 0, 10000, 'pending waiters to drain');
+  const wasInstalled = Atomics.waitAsync === lib.shim.waitAsync;
+  lib.uninstall(); // ends every helper, so the next wait must start one
+  const i32 = new Int32Array(new SharedArrayBuffer(8));
+  const d = Object.getOwnPropertyDescriptor(self, 'Worker');
+  try {
+    delete self.Worker;
+    equal(typeof self.Worker, 'undefined', 'Worker removed for this test');
+    throws(() => lib.shim.waitAsync(i32, 0, 0, 60000), (e) => {
+      assert(e instanceof Error, 'throws an Error');
+      assert(/no Worker constructor/.test(e.message), `message says why: ${e.message}`);
+    }, 'waitAsync with no Worker');
+    deepEqual(lib.shim.waitAsync(i32, 0, 1), { async: false, value: 'not-equal' }, 'synchronous paths need no helper');
+    equal(lib.stats().pending, 0, 'the failed call registered nothing');
+  } finally {
+    Object.defineProperty(self, 'Worker', d);
+    if (wasInstalled) lib.install();
+  }
+  const r = lib.shim.waitAsync(i32, 0, 0, 60000);
+  equal(r.async, true, 'with Worker back, a wait is async again');
+  equal(lib.shim.notify(i32, 0), 1, 'and a same-agent notify wakes it');
+  equal(await within(r.value, 10000, 'settling'), 'ok', 'outcome');
+});
+
 test('nothing left pending in this window', async () => {
   if (!shimmed()) return;
   await until(() => lib.stats().pending === 0, 10000, 'pending waiters to drain');
