@@ -79,11 +79,13 @@ function claim(max: number): number {
   }
 }
 
-/** Claims every unclaimed waiter but the `newer` ones at the tail of the queue. */
-function claimOlder(newer: number): number {
+/** Claims every unclaimed waiter but those registered since WSEQ read `seen` (at the tail). */
+function claimOlder(seen: number): number {
   for (;;) {
     const p = Atomics.load(ctrl, PENDING);
-    const n = p - newer;
+    // Read after PENDING, in each try: the agent bumps WSEQ before PENDING, so every waiter p
+    // counts is counted here too (read once, before the loop, a waiter added in between was claimed).
+    const n = p - (Atomics.load(ctrl, WSEQ) - seen);
     if (n <= 0) return 0;
     if (Atomics.compareExchange(ctrl, PENDING, p, p - n) === p) return n;
   }
@@ -139,7 +141,7 @@ function serveArmed(): boolean {
       // for every waiter we stand for rather than risk losing one (store-then-notify).
       // Waiters added since we read the value (the newest, at the tail) saw the memory as it is
       // now: they are left for the next round of the loop to judge.
-      const n = claimOlder(Atomics.load(ctrl, WSEQ) - seen);
+      const n = claimOlder(seen);
       if (n) port.post({ a: addr, n });
     }
     // Timed out (a slice ended): block again on the same value. Had we re-blocked on the memory as
