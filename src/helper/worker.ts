@@ -40,15 +40,15 @@ let ctrlF64: Float64Array;
 let idle = 2000;
 let seq = 0;
 let running = false;
-const buffers = new Map<number, { buf: SharedArrayBuffer; i32?: Int32Array; i64?: BigInt64Array }>();
+interface BufferEntry { buf: SharedArrayBuffer; i32?: Int32Array; i64?: BigInt64Array }
+const buffers = new Map<number, BufferEntry>();
 
 /**
  * A view over the whole buffer that reaches `index`. Built from the buffer's length now, not when
  * it arrived: a growable SharedArrayBuffer may have grown since, and a byte length that is not a
  * multiple of the element size must not make the constructor throw (users view part of it).
  */
-function viewOf(entry: { buf: SharedArrayBuffer; i32?: Int32Array; i64?: BigInt64Array }, big: boolean, index: number):
-  Int32Array | BigInt64Array {
+function viewOf(entry: BufferEntry, big: boolean, index: number): Int32Array | BigInt64Array {
   const cached = big ? entry.i64 : entry.i32;
   if (cached && index < cached.length) return cached;
   const size = big ? 8 : 4;
