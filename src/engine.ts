@@ -22,15 +22,26 @@ const FAIL_STREAK_LIMIT = 5;
 /** How long a same-agent notify waits for its stale helper to take an eviction: sleeping, or spinning where this thread may not block (a window). */
 const EVICT_WAIT_MS = 10;
 const EVICT_SPIN_MS = 0.5;
-/** Whether Atomics.wait may block this thread (not a browser window's main thread). */
-const canBlock = ((): boolean => {
-  try {
-    call(nativeWait, Atom, new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-    return true;
-  } catch {
-    return false;
+/** Whether Atomics.wait may block this thread (not a browser window's main thread); probed on first need. */
+let canBlock: boolean | undefined;
+function mayBlock(): boolean {
+  if (canBlock === undefined) {
+    try {
+      call(nativeWait, Atom, new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      canBlock = true;
+    } catch {
+      canBlock = false;
+    }
   }
-})();
+  return canBlock;
+}
+
+/** The address's element as it is now, read as an Int32 or a BigInt64 (views of both kinds may alias it). */
+function readMemory(addr: { buffer: SharedArrayBuffer; byteIndex: number }, big: boolean): Value {
+  return big
+    ? aLoad(new BigInt64Array(addr.buffer, addr.byteIndex, 1), 0)
+    : aLoad(new Int32Array(addr.buffer, addr.byteIndex, 1), 0);
+}
 /** How often addresses waiting for a helper (maxHelpers reached) look for a free one, in ms. */
 const STARVED_POLL_MS = 5;
 type Value = number | bigint;
@@ -240,9 +251,7 @@ export class Engine {
   /** Whether the memory still holds `old`, an older waiter's value, given `cur` just read for a new one. */
   private holds(addr: Address, old: Value, cur: Value): boolean {
     if (typeof old === typeof cur) return old === cur;
-    return old === (typeof old === 'bigint'
-      ? aLoad(new BigInt64Array(addr.buffer, addr.byteIndex, 1), 0)
-      : aLoad(new Int32Array(addr.buffer, addr.byteIndex, 1), 0));
+    return old === readMemory(addr, typeof old === 'bigint');
   }
 
   /** Settles "ok" every waiter older than `w` that no helper has claimed yet, oldest first. */
@@ -315,10 +324,11 @@ export class Engine {
 
   /** Waits a moment for the helper to take EVICT; resets it if not. True if the helper took it. */
   private evicted(h: Helper): boolean {
-    const until = now() + (canBlock ? EVICT_WAIT_MS : EVICT_SPIN_MS);
+    const block = mayBlock();
+    const until = now() + (block ? EVICT_WAIT_MS : EVICT_SPIN_MS);
     for (let left = until - now(); aLoad(h.ctrl, P.EVICT) === 1 && left > 0; left = until - now()) {
       // Sleeping (where this thread may) gives the helper the core; it notifies EVICT when it takes it.
-      if (canBlock) call(nativeWait, Atom, h.ctrl, P.EVICT, 1, left);
+      if (block) call(nativeWait, Atom, h.ctrl, P.EVICT, 1, left);
     }
     return aCompareExchange(h.ctrl, P.EVICT, 1, 0) === 0;
   }
@@ -500,11 +510,7 @@ export class Engine {
   /** The value the helper blocks on: the waiter's own, or the memory's where views differ in kind. */
   private writeValue(h: Helper, addr: Address, w: Waiter): void {
     let v = w.value;
-    if ((typeof v === 'bigint') !== (addr.kind === P.KIND_I64)) {
-      v = addr.kind === P.KIND_I64
-        ? aLoad(new BigInt64Array(addr.buffer, addr.byteIndex, 1), 0)
-        : aLoad(new Int32Array(addr.buffer, addr.byteIndex, 1), 0);
-    }
+    if ((typeof v === 'bigint') !== (addr.kind === P.KIND_I64)) v = readMemory(addr, addr.kind === P.KIND_I64);
     if (addr.kind === P.KIND_I64) aStore(h.ctrl64, P.VALUE_I64, v as bigint);
     else aStore(h.ctrl, P.VALUE_I32, v as number);
   }
