@@ -3,7 +3,7 @@
 // share one engine (a waiter registered through one is notified through another).
 import { platform } from 'platform:current';
 import { applyOptions, type Options } from './config';
-import { Engine, type Stats } from './engine';
+import { Engine, type Stats } from './engine/engine';
 import {
   Atom, G, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, nativeWaitAsync,
 } from './intrinsics';
@@ -71,6 +71,10 @@ function createApi(): Api {
       };
       define('waitAsync', shim.waitAsync);
       define('notify', shim.notify);
+      // A helper started ahead of need: the first waitAsync can then be armed before it returns.
+      try {
+        getEngine().prestart();
+      } catch { /* no SharedArrayBuffer or no threads here: waitAsync reports it when called */ }
       return true;
     },
     uninstall() {

@@ -1,5 +1,11 @@
 // Options of our own (not the spec's): validated with errors that name the option and the fix.
 export interface Options {
+  /**
+   * Async waiters per address per thread that get a helper thread of their own (default 8): up
+   * to this many, a notify from another thread wakes and counts them exactly as native; beyond,
+   * never fewer than native, and a notify reaching all of them may wake every waiter.
+   */
+  exactWaiters?: number;
   /** Browser only: URL of the shipped helper file (dist/helper.js), when bundling moved it. */
   helperUrl?: string | URL;
   /** Milliseconds an idle helper stays parked before it retires (default 2000). */
@@ -11,6 +17,7 @@ export interface Options {
 }
 
 export const config: Required<Omit<Options, 'helperUrl'>> & { helperUrl: string | undefined } = {
+  exactWaiters: 8,
   helperUrl: undefined,
   idleTimeout: 2000,
   keepAlive: false,
@@ -28,7 +35,13 @@ export function applyOptions(options: Options): void {
       fail(key, `unknown option; known options are ${Object.keys(config).join(', ')}`);
     }
   }
-  const { helperUrl, idleTimeout, keepAlive, maxHelpers } = options;
+  const { exactWaiters, helperUrl, idleTimeout, keepAlive, maxHelpers } = options;
+  if (exactWaiters !== undefined) {
+    if (typeof exactWaiters !== 'number' || !Number.isInteger(exactWaiters) || exactWaiters < 1) {
+      fail('exactWaiters', 'expected an integer >= 1 (helper threads per address per thread)');
+    }
+    config.exactWaiters = exactWaiters;
+  }
   if (helperUrl !== undefined) {
     if (typeof helperUrl !== 'string' && !(typeof URL === 'function' && helperUrl instanceof URL)) {
       fail('helperUrl', 'expected a string or URL pointing at dist/helper.js');

@@ -20,7 +20,7 @@ export const isSharedArrayBuffer = api.isSharedArrayBuffer;
 export const install = api.install;
 /** Restores the original globals and ends every helper thread. */
 export const uninstall = api.uninstall;
-/** Our own options: helperUrl, idleTimeout, keepAlive, maxHelpers. */
+/** Our own options: exactWaiters, helperUrl, idleTimeout, keepAlive, maxHelpers. */
 export const configure = api.configure;
 /** Helper threads and pending waiters, for debugging deadlocks. */
 export const stats = api.stats;

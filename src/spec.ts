@@ -1,7 +1,7 @@
 // ECMA-262 abstract operations used by Atomics.waitAsync / Atomics.notify, transcribed step by
 // step so that errors and user-visible coercions happen in the spec's order.
 import {
-  BigIntAsIntN, MathMax, MathTrunc, NumberIsNaN, RangeErrorCtor, SafeWeakMap, TypeErrorCtor, call,
+  Atom, BigIntAsIntN, MathMax, MathTrunc, NumberIsNaN, RangeErrorCtor, SafeWeakMap, TypeErrorCtor, call, nativeLoad,
   sabByteLength, typedArrayBuffer, typedArrayByteOffset, typedArrayIncludes, typedArrayLength,
   typedArrayName,
 } from './intrinsics';
@@ -115,4 +115,27 @@ export function TimeoutFromNumber(q: number): number {
   if (NumberIsNaN(q) || q === Infinity) return Infinity;
   if (q === -Infinity) return 0;
   return MathMax(q, 0);
+}
+
+/** What DoWait settles without waiting, or the coerced arguments of a wait that must block. */
+export type WaitPlan =
+  | { sync: 'not-equal' | 'timed-out' }
+  | { sync: undefined; buffer: SharedArrayBuffer; byteIndex: number; index: number; big: boolean; v: number | bigint; t: number };
+
+// 25.4.3.14 DoWait(mode, typedArray, index, value, timeout), steps 1-9 and the comparison of
+// steps 20-21 (read, not-equal, timeout 0): every check and coercion in the spec's order, shared
+// by waitAsync and waitFor. The waiting itself is the engine's.
+export function DoWaitPrologue(typedArray: unknown, index: unknown, value: unknown, timeout: unknown): WaitPlan {
+  const taRecord = ValidateIntegerTypedArray(typedArray);
+  if (!taRecord.shared) throw new TypeErrorCtor('Atomics.waitAsync needs a SharedArrayBuffer');
+  const i = ValidateAtomicAccess(taRecord, index);
+  const big = taRecord.name === 'BigInt64Array';
+  const v = big ? ToBigInt64(value) : ToInt32(value);
+  const q = ToNumber(timeout);
+  const t = TimeoutFromNumber(q);
+  const byteIndex = i * elementSize(taRecord.name) + taRecord.byteOffset;
+  const w = call<number | bigint>(nativeLoad, Atom, typedArray, i);
+  if (v !== w) return { sync: 'not-equal' };
+  if (t === 0) return { sync: 'timed-out' };
+  return { sync: undefined, buffer: taRecord.buffer as SharedArrayBuffer, byteIndex, index: i, big, v, t };
 }

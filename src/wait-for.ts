@@ -2,8 +2,8 @@
 // withdrawn, and a forgotten one swallows a later notify; these always go through our engine, so
 // aborting truly removes the waiter, on engines with a native waitAsync too.
 import { PromiseCtor, TypeErrorCtor } from './intrinsics';
-import { DoWaitPrologue } from './shim';
-import type { Engine } from './engine';
+import { DoWaitPrologue } from './spec';
+import type { Engine } from './engine/engine';
 
 export interface WaitForOptions {
   /** Milliseconds (as Atomics.waitAsync's timeout); default: forever. */
@@ -45,7 +45,8 @@ export function createWaitFor(engine: () => Engine) {
       if (signal && signal.aborted) return PromiseCtor.reject(abortReason(signal));
       const plan = DoWaitPrologue(typedArray, index, value, timeout);
       if (plan.sync) return PromiseCtor.resolve(plan.sync);
-      const wait = engine().enqueueCancellable(plan.buffer, plan.byteIndex, plan.kind, plan.v, plan.t);
+      const wait = engine().enqueueCancellable(plan.buffer, plan.byteIndex, plan.index, plan.big, plan.v, plan.t);
+      if (wait === 'not-equal') return PromiseCtor.resolve(wait);
       if (!signal) return wait.promise;
       const onAbort = () => { wait.cancel(abortReason(signal)); };
       signal.addEventListener('abort', onAbort, { once: true });

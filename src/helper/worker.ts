@@ -1,36 +1,40 @@
-// The helper thread. It stands for one address's whole local queue toward other agents: it blocks
-// in Atomics.wait on the real memory and tells its agent how many local waiters a wake claimed.
-// Between addresses it parks on its private control word, so arming costs one Atomics.notify.
+// The helper thread: it stands for one waiter of its agent at a time, blocked in Atomics.wait on
+// the real memory, so a notify from any thread finds it in the native wait queue in FIFO order
+// and counts it exactly as it would count a native waiter. The STATE machine is in
+// src/engine/protocol.ts; between waiters the helper sleeps on its own STATE word.
 import {
-  ADDR_ID, ARMED, BLOCKED, BUF_ID, CMD_SEQ, DEADLINE_F64, EVICT, INDEX, KIND, KIND_I64, PARKED,
-  PENDING, RETIRED, STATE, VALUE_I32, VALUE_I64, WSEQ,
+  ARMING, BLOCKED, BLOCKED_AT_F64, BUF_ID, CANCELLED, CHANGED, EXPIRED, INDEX, KIND, KIND_I64,
+  PARKED, REMAIN_F64, RETIRED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT_F64, WOKEN,
   type AgentMessage, type HelperMessage,
-} from '../protocol';
+} from '../engine/protocol';
 
 declare const require: ((id: string) => any) | undefined;
 declare const self: any;
+/** Defined by the Node adapter in front of this file's source; browsers load the file as is. */
+declare const __awaNodeHelper: boolean | undefined;
 
 interface Port { post(m: HelperMessage): void; listen(f: (m: AgentMessage) => void): void; close(): void }
 
-// The helper's half of the platform adapter: a Node worker_threads parent port or a Web Worker scope.
-const port: Port = typeof self !== 'undefined' && typeof self.postMessage === 'function'
-  ? {
-    post: (m) => self.postMessage(m),
-    listen: (f) => { self.onmessage = (e: { data: AgentMessage }) => f(e.data); },
-    close: () => self.close(),
-  }
-  : (() => {
+// The host adapter decides the channel (Bun's worker_threads workers also have self.postMessage,
+// which the parent never hears): the Node adapter marks its helpers, everything else is a Web Worker.
+const port: Port = typeof __awaNodeHelper !== 'undefined'
+  ? (() => {
     const wt = require!('worker_threads');
     return {
       post: (m: HelperMessage) => wt.parentPort.postMessage(m),
       listen: (f: (m: AgentMessage) => void) => wt.parentPort.on('message', f),
       close: () => wt.parentPort.close(),
     };
-  })();
+  })()
+  : {
+    post: (m) => self.postMessage(m),
+    listen: (f) => { self.onmessage = (e: { data: AgentMessage }) => f(e.data); },
+    close: () => self.close(),
+  };
 
-const perf: { now(): number; timeOrigin: number } =
+const perf: { now(): number } =
   typeof performance !== 'undefined' ? performance : require!('perf_hooks').performance;
-const clock = () => perf.timeOrigin + perf.now();
+const clock = () => perf.now();
 
 /** Shortest time a helper blocks on a user address at a time, in ms. */
 const MIN_SLICE = 20;
@@ -38,7 +42,6 @@ let ctrl: Int32Array;
 let ctrl64: BigInt64Array;
 let ctrlF64: Float64Array;
 let idle = 2000;
-let seq = 0;
 let running = false;
 interface BufferEntry { buf: SharedArrayBuffer; i32?: Int32Array; i64?: BigInt64Array }
 const buffers = new Map<number, BufferEntry>();
@@ -58,7 +61,7 @@ function viewOf(entry: BufferEntry, big: boolean, index: number): Int32Array | B
 }
 
 port.listen((m) => {
-  if ('ctrl' in m) {
+  if (m.type === 'init') {
     ctrl = new Int32Array(m.ctrl);
     ctrl64 = new BigInt64Array(m.ctrl);
     ctrlF64 = new Float64Array(m.ctrl);
@@ -69,84 +72,62 @@ port.listen((m) => {
   run();
 });
 
-/** Claims up to `max` unclaimed waiters (CAS on PENDING); returns how many it got. */
-function claim(max: number): number {
-  for (;;) {
-    const p = Atomics.load(ctrl, PENDING);
-    const n = p < max ? p : max;
-    if (n === 0) return 0;
-    if (Atomics.compareExchange(ctrl, PENDING, p, p - n) === p) return n;
-  }
-}
+const cas = (from: number, to: number) => Atomics.compareExchange(ctrl, STATE, from, to) === from;
 
-/** Claims every unclaimed waiter but those registered since WSEQ read `seen` (at the tail). */
-function claimOlder(seen: number): number {
-  for (;;) {
-    const p = Atomics.load(ctrl, PENDING);
-    // Read after PENDING, in each try: the agent bumps WSEQ before PENDING, so every waiter p
-    // counts is counted here too (read once, before the loop, a waiter added in between was claimed).
-    const n = p - (Atomics.load(ctrl, WSEQ) - seen);
-    if (n <= 0) return 0;
-    if (Atomics.compareExchange(ctrl, PENDING, p, p - n) === p) return n;
-  }
-}
-
-/** Gives the address back when nothing is pending; false if the agent added a waiter meanwhile. */
-function tryPark(): boolean {
-  if (Atomics.compareExchange(ctrl, STATE, ARMED, PARKED) !== ARMED) return true;
-  if (Atomics.load(ctrl, PENDING) === 0) return true;
-  // A waiter arrived while we parked: take the address back unless the agent already re-armed us.
-  return Atomics.compareExchange(ctrl, STATE, PARKED, ARMED) !== PARKED;
-}
-
-/** Returns false when the buffer it needs has not arrived yet (the message that brings it re-runs us). */
-function serveArmed(): boolean {
-  const buf = buffers.get(Atomics.load(ctrl, BUF_ID));
-  if (!buf) return false;
-  const index = Atomics.load(ctrl, INDEX);
-  const addr = Atomics.load(ctrl, ADDR_ID);
+/**
+ * Serves the waiter the agent armed us with until its outcome is known. Returns false when the
+ * buffer it needs has not arrived yet (the message that brings it runs us again).
+ */
+function serve(): boolean {
+  const entry = buffers.get(Atomics.load(ctrl, BUF_ID));
+  if (!entry) return false;
   const big = Atomics.load(ctrl, KIND) === KIND_I64;
-  const view = viewOf(buf, big, index);
+  const index = Atomics.load(ctrl, INDEX);
+  const view = viewOf(entry, big, index) as Int32Array;
+  let value = (big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32)) as number;
+  const token = Atomics.load(ctrl, TOKEN);
+  // Relative, so that no clock is compared across threads; picked up late, it only ends later.
+  const deadline = clock() + ctrlF64[REMAIN_F64];
+  // Checked before BLOCKED is published: the agent, waiting inside waitAsync, can still answer
+  // "not-equal" (the store linearizes before the call) instead of inventing a wakeup.
+  if (Atomics.load(view, index) !== value) {
+    if (cas(ARMING, CHANGED)) {
+      Atomics.notify(ctrl, STATE);
+      port.post({ type: 'changed', token });
+    }
+    return true;
+  }
+  ctrlF64[BLOCKED_AT_F64] = clock();
+  if (!cas(ARMING, BLOCKED)) return true; // cancelled before we got here
+  // No notify of the agent here: it polls. Waking it now could preempt this thread on its way
+  // into the wait queue, and the agent would return from waitAsync with its waiter not yet queued.
+  let resliced = false;
   for (;;) {
-    if (Atomics.load(ctrl, PENDING) === 0 && tryPark()) return true;
-    Atomics.store(ctrl, BLOCKED, 1);
-    if (Atomics.load(ctrl, PENDING) === 0) { // Dekker pair with the agent's drain of PENDING
-      Atomics.store(ctrl, BLOCKED, 0);
-      continue;
-    }
-    // Re-read every time: the agent writes the newest waiter's value as each waiter arrives, so a
-    // helper that stayed armed never blocks on a value from an earlier round.
-    const seen = Atomics.load(ctrl, WSEQ);
-    const value = big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32);
-    // The agent owns timeouts; the helper only bounds how long it can stay blocked for waiters
-    // that are gone: until their latest deadline, and at most `idle` ms a slice, after which it
-    // blocks again or, with nothing pending, parks (no thread is ever killed while in a wait
-    // queue, where a notify could still count it).
-    const left = ctrlF64[DEADLINE_F64] - clock();
-    // Never under MIN_SLICE: with idleTimeout 0 the helper would spin instead of blocking.
-    const want = left > 0 ? (left < idle ? left : idle) : MIN_SLICE;
-    const slice = want > MIN_SLICE ? want : MIN_SLICE;
-    const r = Atomics.wait(view as Int32Array, index, value as number, slice);
-    Atomics.store(ctrl, BLOCKED, 0);
+    const left = deadline - clock();
+    // Slices bound how long a helper stays queued for a waiter that is gone (an abort): the
+    // agent cannot take it out of the queue, only its own timeout can.
+    const slice = left < idle ? (left > 0 ? left : 0) : (idle > MIN_SLICE ? idle : MIN_SLICE);
+    const r = Atomics.wait(view, index, value, slice);
     if (r === 'ok') {
-      if (Atomics.exchange(ctrl, EVICT, 0) === 1) { // our own agent's notify: it may be waiting on this
-        Atomics.notify(ctrl, EVICT);
-        continue;
-      }
-      const n = claim(1);
-      if (n) port.post({ a: addr, n });
-      else Atomics.notify(view as Int32Array, index, 1); // stale: pass on the wake we absorbed
-    } else if (r === 'not-equal') {
-      // The value changed before we blocked: a notify may have come and gone. Count it as a wakeup
-      // for every waiter we stand for rather than risk losing one (store-then-notify).
-      // Waiters added since we read the value (the newest, at the tail) saw the memory as it is
-      // now: they are left for the next round of the loop to judge.
-      const n = claimOlder(seen);
-      if (n) port.post({ a: addr, n });
+      ctrlF64[WOKE_AT_F64] = clock();
+      if (cas(BLOCKED, WOKEN)) port.post({ type: 'wake', token });
+      else Atomics.notify(view, index, 1); // the waiter was gone: pass the wake we absorbed on
+      return true;
     }
-    // Timed out (a slice ended): block again on the same value. Had we re-blocked on the memory as
-    // it is, a store landing just before the slice ended would be taken as the baseline and the
-    // notify right behind it lost; a changed value instead reads as 'not-equal', a wakeup.
+    if (Atomics.load(ctrl, STATE) !== BLOCKED) return true; // cancelled: the run loop parks us
+    if (r === 'not-equal') {
+      // After a slice we were queued through the change, so it was no wakeup: block on the new
+      // value. Before the first block, only the agent can judge it (its other helpers).
+      if (resliced) { value = Atomics.load(view, index); continue; }
+      if (cas(BLOCKED, CHANGED)) port.post({ type: 'changed', token });
+      return true;
+    }
+    if (clock() >= deadline) {
+      cas(BLOCKED, EXPIRED); // out of the queue at the deadline: the agent's timer settles it
+      return true;
+    }
+    resliced = true;
+    ctrlF64[BLOCKED_AT_F64] = clock(); // it joins the queue's tail again
   }
 }
 
@@ -155,17 +136,21 @@ function run(): void {
   running = true;
   try {
     for (;;) {
-      const s = Atomics.load(ctrl, CMD_SEQ);
-      if (s !== seq) {
-        if (!serveArmed()) return; // waiting for a buffer message
-        seq = s;
-        continue;
-      }
-      const r = Atomics.wait(ctrl, CMD_SEQ, seq, idle);
-      if (r === 'timed-out' && Atomics.compareExchange(ctrl, STATE, PARKED, RETIRED) === PARKED) {
-        port.post({ retired: true });
-        port.close();
-        return;
+      const s = Atomics.load(ctrl, STATE);
+      if (s === ARMING) {
+        if (!serve()) return; // waiting for a buffer message
+      } else if (s === PARKED) {
+        if (Atomics.wait(ctrl, STATE, PARKED, idle) === 'timed-out' && cas(PARKED, RETIRED)) {
+          port.post({ type: 'retired' });
+          port.close();
+          return;
+        }
+      } else if (s === CANCELLED) {
+        cas(CANCELLED, PARKED);
+      } else if (s === WOKEN || s === EXPIRED || s === CHANGED) {
+        Atomics.wait(ctrl, STATE, s); // the agent's move
+      } else {
+        return; // RETIRED (BLOCKED is only ever ours inside serve())
       }
     }
   } finally {
@@ -173,4 +158,4 @@ function run(): void {
   }
 }
 
-port.post({ ready: true });
+port.post({ type: 'ready' });

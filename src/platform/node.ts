@@ -6,6 +6,9 @@ import HELPER_SOURCE from 'virtual:helper-source';
 import type { Platform } from './types';
 
 let holder: ReturnType<typeof setInterval> | undefined;
+// The host decides the helper's channel (parentPort), not a sniff inside the helper: Bun's
+// worker_threads workers also have a self.postMessage that the parent never hears.
+const NODE_HELPER = 'var __awaNodeHelper = true;\n' + HELPER_SOURCE;
 // Captured at load: user code replacing the timer globals later cannot break deadlines.
 const { setTimeout: setT, clearTimeout: clearT, setInterval: setI, clearInterval: clearI } = globalThis;
 
@@ -14,7 +17,7 @@ export const platform: Platform = {
   spawn(events) {
     let worker: Worker;
     try {
-      worker = new Worker(HELPER_SOURCE, { eval: true });
+      worker = new Worker(NODE_HELPER, { eval: true });
     } catch (e) {
       throw new Error(`atomics-wait-async: a helper thread could not start (worker_threads: ${
         e instanceof Error ? e.message : String(e)}); waits that another thread must wake need one.`);

@@ -1,5 +1,5 @@
 // The one narrow seam between the engine and its host (Node worker_threads or Web Workers).
-import type { AgentMessage, HelperMessage } from '../protocol';
+import type { AgentMessage, HelperMessage } from '../engine/protocol';
 
 export interface HelperHandle {
   post(message: AgentMessage): void;

@@ -10,7 +10,7 @@
 import HELPER_SOURCE from 'virtual:helper-source';
 import { helperUrl } from 'virtual:helper-url';
 import { config } from '../config';
-import type { AgentMessage } from '../protocol';
+import type { AgentMessage } from '../engine/protocol';
 import type { HelperEvents, Platform } from './types';
 
 declare const reportError: ((e: unknown) => void) | undefined;
@@ -111,7 +111,7 @@ export const platform: Platform = {
         try {
           const w = new Worker(url);
           w.onmessage = (e: MessageEvent) => {
-            if (!ready && e.data && e.data.ready) {
+            if (!ready && e.data && e.data.type === 'ready') {
               ready = true;
               good = url;
               log.length = 0;

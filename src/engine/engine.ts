@@ -1,0 +1,581 @@
+// The agent's engine: composes the waiter lists (waiters.ts), the helper pool (pool.ts) and the
+// deadlines. Invariant (DESIGN §2): up to `exactWaiters` waiters per address each have a helper in
+// the native wait queue, armed before waitAsync returns, so any thread's notify wakes and counts
+// them exactly as native waiters; beyond that budget a notify never wakes fewer than native would.
+import { now, resolution } from '../clock';
+import { config } from '../config';
+import { Deadlines } from '../deadlines';
+import { Atom, PromiseCtor, SafeMap, aLoad, arrayRemove, call, nativeNotify } from '../intrinsics';
+import type { Platform } from '../platform/types';
+import { Helper, Pool } from './pool';
+import * as P from './protocol';
+import { Address, AddressTable, type Outcome, type Value, type Waiter } from './waiters';
+
+export type { Outcome };
+
+/**
+ * Beyond the budget, wakes that land together are judged as one notify: JUDGE_MS after the last
+ * of them, at most JUDGE_MAX_MS after the first, so that woken helpers whose threads run late on a
+ * loaded machine have reported before the freed helpers are re-armed.
+ */
+const JUDGE_MS = 2;
+const JUDGE_MAX_MS = 8;
+/**
+ * A helper re-armed within this of a wave's last observed wake may have joined the queue after
+ * the notify that caused it (its thread observed the wake late): the notify counts as reaching it.
+ */
+const LATE_JOIN_MS = 4;
+/** How often addresses short of helpers (maxHelpers reached) look for a free one, in ms. */
+const NEEDY_POLL_MS = 5;
+/** Longest the host is held open for the messages of wakes our own notify caused. */
+const OWN_WAKE_HOLD_MS = 200;
+/** When a helper whose waiter was settled ahead of its message is checked for that message. */
+const CLAIM_CHECK_MS = 1000;
+
+export interface Stats {
+  /** Helper threads alive. */
+  helpers: number;
+  /** Helpers bound to a waiter. */
+  armed: number;
+  /** Helpers in (or entering) Atomics.wait on a user address right now. */
+  blocked: number;
+  /** Async waiters of this agent not yet settled. */
+  pending: number;
+  /** The budget: waiters per address that get a helper of their own. */
+  exactWaiters: number;
+  /** waitAsync calls that returned before their helper had blocked (the arming bound passed). */
+  missedArming: number;
+  addresses: Array<{
+    buffer: SharedArrayBuffer; byteIndex: number; waiters: number;
+    /** Helpers standing for waiters here (at most exactWaiters). */
+    helpers: number;
+    helper: boolean;
+    /** Waiters a helper has woken whose message has not reached this agent yet. */
+    claimed: number;
+  }>;
+}
+
+/** The element at the waiter's address as it is now, read in the waiter's own kind. */
+function readMemory(w: Waiter): Value {
+  const a = w.address;
+  return w.kind === P.KIND_I64
+    ? aLoad(new BigInt64Array(a.buffer, a.byteIndex, 1), 0)
+    : aLoad(new Int32Array(a.buffer, a.byteIndex, 1), 0);
+}
+
+export class Engine {
+  private readonly table = new AddressTable();
+  private readonly pool: Pool;
+  private readonly deadlines: Deadlines<Waiter>;
+  private seq = 1;
+  private pending = 0;
+  private missed = 0;
+  private ending = false;
+  /** Wakes our own notify caused whose messages have not come (see expectWakes). */
+  private ownInflight = 0;
+  private ownTimer: unknown = undefined;
+  /** Addresses with waiters no helper stands for, below the budget (maxHelpers was reached). */
+  private readonly needy: Address[] = [];
+  private needyTimer: unknown = undefined;
+  /** Helpers woken beyond the budget, held per address until judged (see judge). */
+  private readonly held = new SafeMap<Address, Helper[]>();
+
+  constructor(readonly platform: Platform) {
+    this.deadlines = new Deadlines<Waiter>(platform, (w) => this.expire(w));
+    this.pool = new Pool(platform, {
+      wake: (h, token) => this.onWake(h, token),
+      changed: (h, token) => this.onChanged(h, token),
+      lost: (h, w) => this.onLost(h, w),
+    });
+  }
+
+  get spawnError(): Error | undefined {
+    return this.pool.spawnError;
+  }
+
+  /** Starts a helper ahead of need (install()), so the first waitAsync finds one. */
+  prestart(): void {
+    this.pool.spare();
+  }
+
+  // ---- waitAsync's async path (DoWait steps after the comparison) ---------------------------
+
+  /**
+   * Registers a waiter that read `value` at `index` of a view of `kind`, timeout `t` ms (> 0).
+   * Returns 'not-equal' when its helper found the memory changed before it blocked: the store
+   * then linearizes before this call, as native allows.
+   */
+  enqueue(buffer: SharedArrayBuffer, byteIndex: number, index: number, big: boolean, value: Value, t: number):
+    Promise<Outcome> | 'not-equal' {
+    const r = this.register(buffer, byteIndex, index, big, value, t, false);
+    return r === 'not-equal' ? r : r.promise;
+  }
+
+  /**
+   * A wait that can be withdrawn (beyond the spec: waitFor's AbortSignal). `cancel` removes the
+   * waiter and rejects with `reason`; it returns false (changing nothing) if it was already woken.
+   */
+  enqueueCancellable(buffer: SharedArrayBuffer, byteIndex: number, index: number, big: boolean, value: Value, t: number):
+    { promise: Promise<Outcome>; cancel(reason: unknown): boolean } | 'not-equal' {
+    const r = this.register(buffer, byteIndex, index, big, value, t, true);
+    if (r === 'not-equal') return r;
+    const w = r.waiter;
+    return {
+      promise: r.promise,
+      cancel: (reason) => !w.done && this.finish(w, reason, true),
+    };
+  }
+
+  private register(buffer: SharedArrayBuffer, byteIndex: number, index: number, big: boolean, value: Value, t: number,
+    cancellable: boolean): { promise: Promise<Outcome>; waiter: Waiter } | 'not-equal' {
+    const kind = big ? P.KIND_I64 : P.KIND_I32;
+    index = big ? byteIndex / 8 : byteIndex / 4; // the helper views the buffer from byte 0
+    if (this.pool.spawnError) throw this.pool.spawnError;
+    const addr = this.table.getOrCreate(buffer, byteIndex);
+    const w: Waiter = {
+      token: this.seq & 0x7fffffff, seq: this.seq++, address: addr, index, kind, value,
+      deadline: now() + t + resolution, heapIndex: -1, helper: null, done: false,
+      resolve: undefined!, reject: undefined, prev: null, next: null,
+    };
+    // Within the budget, and behind no older waiter that is still short of a helper (FIFO).
+    if (addr.armed.length < config.exactWaiters && !addr.firstUnarmed()) {
+      let h: Helper | null;
+      try {
+        // One to arm and one to spare: a spare starts while this call waits, ready for the next.
+        this.pool.spare(2);
+        h = this.pool.arm(w, value);
+      } catch (e) {
+        this.table.forgetIfIdle(addr);
+        throw e;
+      }
+      if (h) {
+        h.armSeq = this.seq++;
+        h.recycled = false;
+        const s = this.pool.awaitArming(h);
+        if (s === P.CHANGED) {
+          this.pool.release(h);
+          this.table.forgetIfIdle(addr);
+          return 'not-equal';
+        }
+        if (s === P.ARMING) this.missed++; // queued late: a notify before it blocks is not seen
+        w.helper = h;
+        addr.armed[addr.armed.length] = h;
+      } else {
+        this.needs(addr);
+      }
+    }
+    const promise = new PromiseCtor<Outcome>((res, rej) => {
+      w.resolve = res;
+      if (cancellable) w.reject = rej;
+    });
+    addr.push(w);
+    if (w.deadline !== Infinity) this.deadlines.add(w);
+    this.count(+1);
+    return { promise, waiter: w };
+  }
+
+  // ---- notify ----------------------------------------------------------------------------------
+
+  /**
+   * Atomics.notify for a shared buffer (25.4.15 steps 9-13). The native notify wakes, in FIFO
+   * order, every queued waiter of every thread, our helpers included (whose waiters then settle
+   * when their message arrives); only when it ran out of queue do our waiters that are not in it
+   * (beyond the budget, or armed late) take the rest, oldest first.
+   */
+  notify(typedArray: unknown, index: number, buffer: SharedArrayBuffer, byteIndex: number, count: number): number {
+    const addr = this.table.get(buffer, byteIndex);
+    let queued = 0;
+    if (addr) for (let i = 0; i < addr.armed.length; i++) if (addr.armed[i].state === P.BLOCKED) queued++;
+    const m = call<number>(nativeNotify, Atom, typedArray, index, count);
+    if (!addr) return m;
+    if (queued) {
+      const ours = m < queued ? m : queued; // at most: other threads' waiters may have come first
+      // judge() must not read these as a foreign notify.
+      if (addr.firstUnarmed()) addr.ownCredit += ours;
+      this.expectWakes(ours);
+    }
+    if (m >= count) return m;
+    let n = 0;
+    const freed: Array<Helper | null> = [];
+    for (let x = addr.head; x && n < count - m;) {
+      const next = x.next;
+      const h = x.helper;
+      if (h) {
+        // Queued ones were reached by the native notify (or by an earlier one: WOKEN, EXPIRED).
+        const s = h.state;
+        if (s !== P.ARMING && s !== P.CHANGED) { x = next; continue; }
+        freed[freed.length] = this.detach(x, this.pool.cancel(h));
+      }
+      this.settle(x, 'ok');
+      n++;
+      x = next;
+    }
+    for (let i = 0; i < freed.length; i++) this.refill(addr, freed[i]);
+    return m + n;
+  }
+
+  // ---- helper outcomes -----------------------------------------------------------------------
+
+  private onWake(h: Helper, token: number): void {
+    const w = h.waiter;
+    if (!w || w.token !== token || h.state !== P.WOKEN) return;
+    if (w.done) { // settled ahead of this message (see below)
+      h.waiter = null;
+      this.free(h, w.address);
+      return;
+    }
+    // The native queue is FIFO: our helpers that blocked before this one were woken too, by this
+    // notify or an earlier one, even if their threads have not run yet. Their waiters settle
+    // first, so promises settle in native's order; their messages then only free the helper.
+    const armed = w.address.armed;
+    const at = h.ctrlF64[P.BLOCKED_AT_F64];
+    for (let i = 0; i < armed.length && armed[i] !== h;) {
+      const x = armed[i];
+      const s = x.state;
+      if (s === P.WOKEN) this.woke(x);
+      else if (s === P.BLOCKED && x.ctrlF64[P.BLOCKED_AT_F64] < at) this.claim(x);
+      else i++;
+    }
+    this.woke(h);
+  }
+
+  /** Settles "ok" the waiter of `x`, queued ahead of a helper that woke; its own message follows. */
+  private claim(x: Helper): void {
+    const w = x.waiter!;
+    arrayRemove(w.address.armed, x);
+    w.helper = null;
+    this.wakeArrived();
+    this.settle(w, 'ok');
+    // Its message frees it. Should it never come (it was not queued ahead after all), it is
+    // taken off the waiter once its state shows it: it parks, passing on a wake it absorbs.
+    this.platform.setTimer(() => {
+      if (x.waiter !== w) return;
+      const s = this.pool.cancel(x);
+      if (s === P.EXPIRED || s === P.CHANGED) this.pool.release(x);
+    }, CLAIM_CHECK_MS);
+  }
+
+  private wakeArrived(): void {
+    if (this.ownInflight > 0 && --this.ownInflight === 0 && this.ownTimer !== undefined) {
+      this.platform.clearTimer(this.ownTimer);
+      this.ownTimer = undefined;
+      this.refreshKeepAlive();
+    }
+  }
+
+  /** `h` (WOKEN) stood for its waiter in the native queue and a notify took it: "ok". */
+  private woke(h: Helper): void {
+    const w = h.waiter!;
+    const addr = w.address;
+    this.wakeArrived();
+    arrayRemove(addr.armed, h);
+    w.helper = null;
+    h.waiter = null; // the agent's now: a late copy of its message finds nothing
+    this.settle(w, 'ok');
+    this.free(h, addr);
+  }
+
+  /** A woken helper of `addr` is free. Beyond the budget it waits for the wave to be judged. */
+  private free(h: Helper, addr: Address): void {
+    if (!addr.firstUnarmed() && addr.judgeTimer === undefined) {
+      this.recycle(h, null);
+      return;
+    }
+    // Beyond the budget: how far did the notify reach? Gather the wakes that land together.
+    let list = this.held.get(addr);
+    if (!list) this.held.set(addr, (list = []));
+    list[list.length] = h;
+    // Judged once no wake landed for JUDGE_MS, and at most JUDGE_MAX_MS after the first.
+    const t = now();
+    if (addr.judgeTimer === undefined) addr.judgeFirst = t;
+    else this.platform.clearTimer(addr.judgeTimer);
+    const at = t + JUDGE_MS < addr.judgeFirst + JUDGE_MAX_MS ? t + JUDGE_MS : addr.judgeFirst + JUDGE_MAX_MS;
+    addr.judgeTimer = this.platform.setTimer(() => this.judge(addr), at - t);
+  }
+
+  /**
+   * Beyond the budget, a notify that reached the last of our helpers in the queue may have been
+   * meant for more: it wakes every waiter not queued (DESIGN §2.2, the over-wake). One that
+   * stopped before a helper of ours still queued wakes exactly what it woke. Then the freed
+   * helpers stand for the oldest waiters left.
+   */
+  private judge(addr: Address): void {
+    for (let i = 0; i < addr.armed.length; i++) {
+      const x = addr.armed[i];
+      if (x.state === P.WOKEN) { this.woke(x); i--; } // its message is still on the way
+    }
+    addr.judgeTimer = undefined;
+    const list = this.held.get(addr) || [];
+    this.held.delete(addr);
+    let top: Helper | null = null; // the wave's last helper in queue order
+    for (let i = 0; i < list.length; i++) {
+      if (!top || list[i].ctrlF64[P.BLOCKED_AT_F64] > top.ctrlF64[P.BLOCKED_AT_F64]) top = list[i];
+    }
+    let woken = list.length;
+    if (top) {
+      const at = top.ctrlF64[P.BLOCKED_AT_F64];
+      // FIFO: helpers queued ahead of a woken one were woken too, whether or not they ran yet.
+      for (let i = 0; i < addr.armed.length;) {
+        const x = addr.armed[i];
+        if (x.state === P.BLOCKED && x.ctrlF64[P.BLOCKED_AT_F64] < at) { this.claim(x); woken++; } else i++;
+      }
+    }
+    const foreign = woken > addr.ownCredit;
+    addr.ownCredit = 0;
+    if (top && foreign && addr.firstUnarmed()) {
+      const wokeAt = top.ctrlF64[P.WOKE_AT_F64];
+      // Did the notify come before the helpers still queued behind the wave had joined? A helper
+      // re-armed for a waiter already waiting may have joined just after it (within LATE_JOIN_MS).
+      const before = (x: Helper) => wokeAt < x.ctrlF64[P.BLOCKED_AT_F64] + (x.recycled ? LATE_JOIN_MS : 0);
+      let reached = true;
+      for (let i = 0; i < addr.armed.length && reached; i++) {
+        const x = addr.armed[i];
+        if (x.state === P.BLOCKED && !before(x)) reached = false;
+      }
+      if (reached) {
+        for (let x = addr.head; x;) {
+          const next = x.next;
+          const h = x.helper;
+          if (!h) this.settle(x, 'ok');
+          else if (h.recycled && before(h)) {
+            const f = this.detach(x, this.pool.cancel(h));
+            this.settle(x, 'ok');
+            if (f) list[list.length] = f;
+          }
+          x = next;
+        }
+      }
+    }
+    for (let i = 0; i < list.length; i++) this.recycle(list[i], addr);
+    this.table.forgetIfIdle(addr);
+  }
+
+  /** Hands a freed helper (in a state the agent owns) to the oldest waiter short of one. */
+  private recycle(h: Helper, addr: Address | null): void {
+    if (!h.alive) return;
+    let u = addr && addr.armed.length < config.exactWaiters ? addr.firstUnarmed() : null;
+    while (!u && this.needy.length) {
+      const a = this.needy[0];
+      u = a.armed.length < config.exactWaiters ? a.firstUnarmed() : null;
+      if (!u) arrayRemove(this.needy, a);
+    }
+    if (!u) {
+      this.pool.release(h);
+      return;
+    }
+    this.bind(u, h);
+    this.pool.rearm(h, u, u.value);
+  }
+
+  private bind(u: Waiter, h: Helper): void {
+    h.armSeq = this.seq++;
+    h.recycled = true;
+    u.helper = h;
+    u.address.armed[u.address.armed.length] = h;
+  }
+
+  /**
+   * The memory differed from the waiter's value when its helper came to block, after waitAsync
+   * returned (armed late, or re-armed for a waiter beyond the budget). It counts as a wakeup only
+   * if no helper of ours was queued on the address through the change (DESIGN §2.3): otherwise a
+   * notify would have reached that helper first, so the helper blocks again on the new value.
+   */
+  private onChanged(h: Helper, token: number): void {
+    const w = h.waiter;
+    if (!w || w.token !== token || h.state !== P.CHANGED) return;
+    const addr = w.address;
+    let through = false;
+    for (let i = 0; i < addr.armed.length && !through; i++) {
+      const x = addr.armed[i];
+      const xs = x.state;
+      // Queued then, or woken since (a notify that reached it came after the change, or went to it).
+      through = x !== h && (xs === P.BLOCKED || xs === P.WOKEN) && x.armSeq < w.seq;
+    }
+    arrayRemove(addr.armed, h);
+    if (through) {
+      this.bind(w, h); // now the newest in the queue
+      this.pool.rearm(h, w, readMemory(w));
+      return;
+    }
+    w.helper = null;
+    this.settle(w, 'ok');
+    this.recycle(h, addr);
+  }
+
+  /** A helper died while bound to `w`. */
+  private onLost(h: Helper, w: Waiter): void {
+    const addr = w.address;
+    arrayRemove(addr.armed, h);
+    w.helper = null;
+    if (w.done) return;
+    // It woke (or judged the value changed) and its message died with it: a wakeup.
+    const s = h.state;
+    if (s === P.WOKEN || s === P.CHANGED) {
+      this.settle(w, 'ok');
+      return;
+    }
+    if (this.ending) return; // uninstall: same-thread notify and deadlines still settle it
+    // No longer queued: another helper stands for it (late, so a changed value is judged).
+    this.needs(addr);
+    this.feed();
+  }
+
+  // ---- settling --------------------------------------------------------------------------------
+
+  private expire(w: Waiter): void {
+    this.finish(w, 'timed-out');
+  }
+
+  /**
+   * Settles `w` on the agent's side (its deadline, or an abort) unless its helper's wake came
+   * first: then it settles "ok" (its message will find nothing to do) and this returns false.
+   */
+  private finish(w: Waiter, outcome: unknown, rejected = false): boolean {
+    const h = w.helper;
+    let freed: Helper | null = null;
+    if (h) {
+      const s = this.pool.cancel(h);
+      if (s === P.WOKEN) {
+        this.woke(h);
+        return false;
+      }
+      freed = this.detach(w, s);
+    }
+    const addr = w.address;
+    this.settle(w, outcome, rejected);
+    if (h) this.refill(addr, freed);
+    return true;
+  }
+
+  /**
+   * Takes `w` off its helper after pool.cancel returned `s`. Returns the helper when the agent
+   * owns it (EXPIRED, CHANGED), to recycle once `w` has settled; a cancelled one parks by itself.
+   */
+  private detach(w: Waiter, s: number): Helper | null {
+    const h = w.helper!;
+    arrayRemove(w.address.armed, h);
+    w.helper = null;
+    if (s !== P.EXPIRED && s !== P.CHANGED) return null;
+    h.waiter = null;
+    return h;
+  }
+
+  /** A helper of `addr` is free (or parking): it, or another, stands for the next waiter short of one. */
+  private refill(addr: Address, h: Helper | null): void {
+    if (h) this.recycle(h, addr);
+    else if (addr.firstUnarmed()) {
+      this.needs(addr);
+      this.feed();
+    }
+  }
+
+  private settle(w: Waiter, outcome: unknown, rejected = false): void {
+    const addr = w.address;
+    w.done = true;
+    addr.unlink(w);
+    this.deadlines.remove(w);
+    this.count(-1);
+    if (rejected) w.reject!(outcome);
+    else w.resolve(outcome as Outcome);
+    this.table.forgetIfIdle(addr);
+  }
+
+  // ---- addresses short of helpers ---------------------------------------------------------------
+
+  private needs(addr: Address): void {
+    for (let i = 0; i < this.needy.length; i++) if (this.needy[i] === addr) return;
+    this.needy[this.needy.length] = addr;
+    if (this.needyTimer === undefined) {
+      this.needyTimer = this.platform.setTimer(() => { this.needyTimer = undefined; this.feed(); }, NEEDY_POLL_MS);
+    }
+  }
+
+  /** Arms waiters of needy addresses with free (or new) helpers, oldest address first. */
+  private feed(): void {
+    while (this.needy.length) {
+      const a = this.needy[0];
+      const u = a.armed.length < config.exactWaiters ? a.firstUnarmed() : null;
+      if (!u) {
+        arrayRemove(this.needy, a);
+        continue;
+      }
+      let h: Helper | null;
+      try {
+        h = this.pool.arm(u, u.value);
+      } catch {
+        return; // no helper can start (spawnError): its waiters keep notify and deadlines
+      }
+      if (!h) break;
+      this.bind(u, h);
+    }
+    if (this.needy.length && this.needyTimer === undefined) this.needs(this.needy[0]);
+  }
+
+  /**
+   * Our own notify woke helpers of ours: their waiters settle when the messages arrive, and the
+   * host must not exit before (native resolves them too). Held open until they came, or at most
+   * OWN_WAKE_HOLD_MS (the estimate may count other threads' waiters the notify took first).
+   */
+  private expectWakes(n: number): void {
+    this.ownInflight += n;
+    if (this.ownTimer !== undefined) this.platform.clearTimer(this.ownTimer);
+    this.ownTimer = this.platform.setTimer(() => {
+      this.ownTimer = undefined;
+      this.ownInflight = 0;
+      this.refreshKeepAlive();
+    }, OWN_WAKE_HOLD_MS);
+    this.refreshKeepAlive();
+  }
+
+  private count(d: number): void {
+    this.pending += d;
+    if (config.keepAlive || this.ownInflight) this.refreshKeepAlive();
+  }
+
+  refreshKeepAlive(): void {
+    this.platform.keepAlive((config.keepAlive && this.pending > 0) || this.ownInflight > 0);
+  }
+
+  // ---- faults, uninstall, stats ---------------------------------------------------------------
+
+  /** Test hook: ends helper threads the way a crash would; the engine must replace them. */
+  crashHelpers(which: 'all' | 'armed' = 'all'): number {
+    return this.pool.crash(which);
+  }
+
+  /** Ends every helper (uninstall). Waiters already registered keep same-thread notify and deadlines. */
+  releaseAll(): void {
+    this.ending = true;
+    try {
+      this.pool.endAll();
+    } finally {
+      this.ending = false;
+    }
+    this.needy.length = 0;
+    if (this.needyTimer !== undefined) this.platform.clearTimer(this.needyTimer);
+    this.needyTimer = undefined;
+  }
+
+  stats(): Stats {
+    const addresses: Stats['addresses'] = [];
+    this.table.live.forEach((_, a) => {
+      if (!a.length) return;
+      let claimed = 0;
+      for (let i = 0; i < a.armed.length; i++) if (a.armed[i].state === P.WOKEN) claimed++;
+      addresses[addresses.length] = {
+        buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helpers: a.armed.length, helper: a.armed.length > 0, claimed,
+      };
+    });
+    let armed = 0;
+    let blocked = 0;
+    const hs = this.pool.helpers;
+    for (let i = 0; i < hs.length; i++) {
+      if (hs[i].waiter) armed++;
+      if (hs[i].state === P.BLOCKED) blocked++;
+    }
+    return {
+      helpers: hs.length, armed, blocked, pending: this.pending, exactWaiters: config.exactWaiters,
+      missedArming: this.missed, addresses,
+    };
+  }
+}

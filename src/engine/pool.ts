@@ -1,0 +1,279 @@
+// The helper pool: spawn, park, arm, retire, spares and the fault policy. Invariant: every live
+// helper is either free (PARKED, `waiter` null; it may retire by itself) or bound to exactly one
+// waiter, and the agent writes a helper's fields only while the helper cannot be reading them
+// (PARKED, or a state the agent owns: WOKEN, EXPIRED, CHANGED).
+import { now } from '../clock';
+import { config } from '../config';
+import {
+  Atom, SafeSet, SafeWeakMap, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call,
+  nativeWait,
+} from '../intrinsics';
+import type { HelperHandle, Platform } from '../platform/types';
+import * as P from './protocol';
+import type { Value, Waiter } from './waiters';
+
+/** Helpers that may die in a row, none answering in between, before the pool stops spawning. */
+const FAIL_STREAK_LIMIT = 5;
+/**
+ * How long waitAsync waits for its helper to block: asleep where this thread may block (covers a
+ * helper's start on a loaded machine), spinning in a window, and only for a helper that has
+ * started (a window must return to its event loop for a new worker to load).
+ */
+const ARM_SLEEP_MS = 2000;
+const ARM_SPIN_MS = 20;
+const ARM_POLL_FIRST_MS = 0.01;
+const ARM_POLL_MAX_MS = 1;
+
+/** Whether Atomics.wait may block this thread (not a browser window's main thread); probed on first need. */
+let canBlock: boolean | undefined;
+export function mayBlock(): boolean {
+  if (canBlock === undefined) {
+    try {
+      call(nativeWait, Atom, new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      canBlock = true;
+    } catch {
+      canBlock = false;
+    }
+  }
+  return canBlock;
+}
+
+export class Helper {
+  readonly ctrl: Int32Array;
+  readonly ctrl64: BigInt64Array;
+  readonly ctrlF64: Float64Array;
+  /** Buffer ids this helper has been sent. */
+  readonly known = new SafeSet<number>();
+  waiter: Waiter | null = null;
+  /** When it was last armed, in the engine's registration order (compared with Waiter.seq). */
+  armSeq = 0;
+  /** Armed for a waiter that was already waiting (beyond the budget, or after a change), not at its call. */
+  recycled = false;
+  alive = true;
+  ready = false;
+  handle!: HelperHandle;
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.ctrl = new Int32Array(sab);
+    this.ctrl64 = new BigInt64Array(sab);
+    this.ctrlF64 = new Float64Array(sab);
+  }
+
+  get state(): number {
+    return aLoad(this.ctrl, P.STATE);
+  }
+}
+
+export interface PoolEvents {
+  wake(h: Helper, token: number): void;
+  changed(h: Helper, token: number): void;
+  /** A bound helper died (a crash, uninstall, or it never started): its waiter is no longer queued. */
+  lost(h: Helper, w: Waiter): void;
+}
+
+export class Pool {
+  readonly helpers: Helper[] = [];
+  private readonly bufferIds = new SafeWeakMap<SharedArrayBuffer, number>();
+  private nextBufferId = 1;
+  private failStreak = 0;
+  /** Set when helpers cannot start here; later waits that need one throw it instead of hanging. */
+  spawnError: Error | undefined;
+
+  constructor(private readonly platform: Platform, private readonly events: PoolEvents) {}
+
+  /** A free helper, preferring one that already has `buffer`; null if none is parked. */
+  private parked(buffer: SharedArrayBuffer): Helper | null {
+    const id = this.bufferIds.get(buffer);
+    let any: Helper | null = null;
+    for (let i = 0; i < this.helpers.length; i++) {
+      const h = this.helpers[i];
+      if (h.waiter || h.state !== P.PARKED) continue;
+      if (id !== undefined && h.known.has(id)) return h;
+      any ??= h;
+    }
+    return any;
+  }
+
+  freeCount(): number {
+    let n = 0;
+    for (let i = 0; i < this.helpers.length; i++) if (!this.helpers[i].waiter && this.helpers[i].state === P.PARKED) n++;
+    return n;
+  }
+
+  /**
+   * Binds a helper to `w` and sends it to block on `value`: a parked one, else a new one (within
+   * maxHelpers). Returns null when none is free. Does not wait for it to block.
+   */
+  arm(w: Waiter, value: Value): Helper | null {
+    for (;;) {
+      const h = this.parked(w.address.buffer);
+      if (!h) break;
+      this.write(h, w, value);
+      if (aCompareExchange(h.ctrl, P.STATE, P.PARKED, P.ARMING) === P.PARKED) {
+        aNotify(h.ctrl, P.STATE);
+        return h;
+      }
+      h.waiter = null; // it retired meanwhile; its 'retired' message drops it
+    }
+    if (this.helpers.length >= config.maxHelpers) return null;
+    const h = this.spawn();
+    this.write(h, w, value);
+    aStore(h.ctrl, P.STATE, P.ARMING);
+    aNotify(h.ctrl, P.STATE);
+    return h;
+  }
+
+  /** Hands a helper the agent owns (WOKEN, EXPIRED, CHANGED) straight to another waiter. */
+  rearm(h: Helper, w: Waiter, value: Value): void {
+    this.write(h, w, value);
+    aStore(h.ctrl, P.STATE, P.ARMING);
+    aNotify(h.ctrl, P.STATE);
+  }
+
+  private write(h: Helper, w: Waiter, value: Value): void {
+    const buffer = w.address.buffer;
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++));
+    if (!h.known.has(id)) {
+      h.known.add(id);
+      h.handle.post({ type: 'buffer', id, buf: buffer });
+    }
+    const c = h.ctrl;
+    aStore(c, P.BUF_ID, id);
+    aStore(c, P.INDEX, w.index);
+    aStore(c, P.KIND, w.kind);
+    aStore(c, P.TOKEN, w.token);
+    if (w.kind === P.KIND_I64) aStore(h.ctrl64, P.VALUE_I64, value as bigint);
+    else aStore(c, P.VALUE_I32, value as number);
+    h.ctrlF64[P.REMAIN_F64] = w.deadline - now();
+    h.waiter = w;
+  }
+
+  /**
+   * Waits (bounded) until `h` leaves ARMING: BLOCKED (queued), CHANGED (the value moved first) or
+   * CANCELLED; ARMING still means the bound passed.
+   */
+  awaitArming(h: Helper): number {
+    let s = h.state;
+    if (s !== P.ARMING) return s;
+    const block = mayBlock();
+    const until = now() + (block ? ARM_SLEEP_MS : h.ready ? ARM_SPIN_MS : 0);
+    // Asleep in growing steps rather than woken by the helper (see its serve()): the first steps
+    // are shorter than a thread's wake-up, the later ones cheap while a new helper starts.
+    for (let step = ARM_POLL_FIRST_MS; (s = h.state) === P.ARMING && h.alive; step = step < ARM_POLL_MAX_MS ? step * 2 : step) {
+      const left = until - now();
+      if (left <= 0) break;
+      if (block) call(nativeWait, Atom, h.ctrl, P.STATE, P.ARMING, left < step ? left : step);
+    }
+    return s;
+  }
+
+  /**
+   * Takes `h` off its waiter, which settled on the agent's side. Returns the state it found:
+   * ARMING or BLOCKED (now CANCELLED: the helper parks once out of the queue, passing on any wake
+   * it absorbs), or a state the agent owns, which it leaves for the caller to judge.
+   */
+  cancel(h: Helper): number {
+    for (;;) {
+      const s = h.state;
+      if (s !== P.ARMING && s !== P.BLOCKED) return s;
+      if (aCompareExchange(h.ctrl, P.STATE, s, P.CANCELLED) === s) {
+        h.waiter = null;
+        return s;
+      }
+    }
+  }
+
+  /** Frees a helper in a state the agent owns: it parks. */
+  release(h: Helper): void {
+    h.waiter = null;
+    if (!h.alive) return;
+    aStore(h.ctrl, P.STATE, P.PARKED);
+    aNotify(h.ctrl, P.STATE);
+  }
+
+  /**
+   * Starts free helpers ahead of need until `n` are free or starting, so that a waitAsync finds
+   * one to arm instead of waiting for a thread to start.
+   */
+  spare(n = 1): void {
+    for (let free = this.freeCount(); free < n && !this.spawnError && this.helpers.length < config.maxHelpers; free++) {
+      try {
+        this.spawn();
+      } catch { /* spawnError is set: the next wait that needs a helper throws it */ }
+    }
+  }
+
+  private spawn(): Helper {
+    if (this.spawnError) throw this.spawnError;
+    const h = new Helper(new SharedArrayBuffer(P.CTRL_BYTES));
+    try {
+      h.handle = this.platform.spawn({
+        message: (m) => {
+          if (!h.alive) return;
+          this.failStreak = 0;
+          if (m.type === 'wake') this.events.wake(h, m.token);
+          else if (m.type === 'changed') this.events.changed(h, m.token);
+          else if (m.type === 'ready') h.ready = true;
+          else if (m.type === 'retired') {
+            h.handle.terminate();
+            this.drop(h);
+          }
+        },
+        failed: (e) => this.failed(h, e),
+      });
+    } catch (e) {
+      this.spawnError = e as Error;
+      throw e;
+    }
+    h.handle.post({ type: 'init', ctrl: h.sab, idle: config.idleTimeout });
+    this.helpers[this.helpers.length] = h;
+    return h;
+  }
+
+  /** Forgets a dead or terminated helper; its waiter, if any, is reported lost. */
+  private drop(h: Helper): void {
+    if (!h.alive) return;
+    h.alive = false;
+    arrayRemove(this.helpers, h);
+    const w = h.waiter;
+    h.waiter = null;
+    if (w) this.events.lost(h, w);
+  }
+
+  private failed(h: Helper, e: unknown, injected = false): void {
+    if (!h.alive) return;
+    h.handle.terminate();
+    if (!injected && !this.spawnError) {
+      // A CSP block is final at once. Other failures after a streak of helpers dying with none
+      // answering in between: a host that cannot run helpers must not have them respawned forever.
+      if (e instanceof Error && /worker-src|Content Security/.test(e.message)) this.spawnError = e;
+      else if (++this.failStreak >= FAIL_STREAK_LIMIT) {
+        this.spawnError = new Error(
+          `atomics-wait-async: helper threads keep failing (${this.failStreak} in a row, the last: ` +
+          `${e instanceof Error ? e.message : String(e)}); waits that need a helper throw this error from now on.`);
+      }
+    }
+    this.drop(h);
+  }
+
+  /** Fault injection for tests: ends helpers the way a crash would. Returns how many. */
+  crash(which: 'all' | 'armed'): number {
+    let n = 0;
+    for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
+      const h = hs[k];
+      if (which === 'armed' && !h.waiter) continue;
+      this.failed(h, new Error('atomics-wait-async: helper crashed (injected)'), true);
+      n++;
+    }
+    return n;
+  }
+
+  /** Ends every helper (uninstall); bound waiters are reported lost. */
+  endAll(): void {
+    for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
+      hs[k].handle.terminate();
+      this.drop(hs[k]);
+    }
+  }
+}

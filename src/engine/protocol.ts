@@ -1,0 +1,64 @@
+// The wire between an agent and one helper thread: the helper's private control block (one
+// 64-byte SharedArrayBuffer), the STATE machine both sides move by CAS, and the tagged messages.
+// Shared by the agent (src/engine/pool.ts) and the helper (src/helper/worker.ts); docs/protocol.md
+// draws the machine and lists the ordering rules.
+//
+// A helper stands for exactly one waiter at a time. Who moves STATE from what to what:
+//
+//   from       to         by      when
+//   PARKED     ARMING     agent   it hands the helper a waiter (fields written first)
+//   PARKED     RETIRED    helper  idle for idleTimeout ms; it then exits
+//   ARMING     BLOCKED    helper  the memory still holds the value; it notifies STATE, then blocks
+//   ARMING     CHANGED    helper  the memory no longer holds the value (never blocked)
+//   ARMING     CANCELLED  agent   the waiter settled before the helper picked it up
+//   BLOCKED    WOKEN      helper  its Atomics.wait returned "ok": it posts { type: 'wake' }
+//   BLOCKED    EXPIRED    helper  the waiter's deadline passed in the helper: it left the queue
+//   BLOCKED    CHANGED    helper  the value changed between its check and its block
+//   BLOCKED    CANCELLED  agent   the waiter settled (timeout, abort, uninstall) while it was queued
+//   CANCELLED  PARKED     helper  once out of the wait queue; a wake it absorbed is passed on
+//   WOKEN | EXPIRED | CHANGED
+//              PARKED     agent   after settling (or deciding) the waiter
+//              ARMING     agent   the same, handing it the next waiter at once
+//
+// WOKEN, EXPIRED and CHANGED belong to the agent: the helper sleeps on STATE until the agent moves
+// it on, so the agent always knows which waiter a helper's outcome was for.
+
+export const CTRL_BYTES = 64;
+
+/** Int32 slots. */
+export const STATE = 0;
+export const BUF_ID = 1; // the agent's id for the user buffer (sent once per helper in a 'buffer' message)
+export const INDEX = 2; // element index in a view of KIND over the whole buffer
+export const KIND = 3; // KIND_I32 | KIND_I64
+export const VALUE_I32 = 4;
+export const TOKEN = 5; // the waiter's id, echoed in messages
+/** BigInt64 slot (bytes 24..31): the expected value of a BigInt64Array waiter. */
+export const VALUE_I64 = 3;
+/** Float64 slots, on the helper's own clock or relative to the moment it picks the waiter up. */
+export const REMAIN_F64 = 4; // bytes 32..39: ms left to the waiter's deadline when armed, or +∞
+export const BLOCKED_AT_F64 = 5; // bytes 40..47: helper clock just before it blocked
+export const WOKE_AT_F64 = 6; // bytes 48..55: helper clock just after its wait returned "ok"
+
+export const PARKED = 0;
+export const ARMING = 1;
+export const BLOCKED = 2;
+export const WOKEN = 3;
+export const EXPIRED = 4;
+export const CHANGED = 5;
+export const CANCELLED = 6;
+export const RETIRED = 7;
+
+export const KIND_I32 = 0;
+export const KIND_I64 = 1;
+
+/** Messages from a helper to its agent. */
+export type HelperMessage =
+  | { type: 'ready' }
+  | { type: 'wake'; token: number }
+  | { type: 'changed'; token: number }
+  | { type: 'retired' };
+
+/** Messages from the agent to a helper. */
+export type AgentMessage =
+  | { type: 'init'; ctrl: SharedArrayBuffer; idle: number }
+  | { type: 'buffer'; id: number; buf: SharedArrayBuffer };
