@@ -165,6 +165,17 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
         fine ? '' : 'more helpers than addresses were seen',
       ]);
     }
+    const mx = mutexRows(N.mutex).filter((r) => r.M === 8 || r.M === 64);
+    if (mx.length) {
+      const good = mx.every((r) => r.timeRatio <= 2 && r.wastedOk);
+      targets.push([
+        'Async-mutex contention ≤ 2× native time, ≤ 3× native wasted wakeups, at M = 8 and 64 (Node)',
+        mx.map((r) => `M = ${r.M}: time ${rx(r.timeRatio)} (${num(r.shim.wallMs)} vs ${num(r.native.wallMs)} ms), ` +
+          `wasted ${rx(r.wastedRatio)} (${num(r.shim.wasted)} vs ${num(r.native.wasted)})`).join('; '),
+        ok(good),
+        [good ? '' : 'see the async-mutex table', starvedNote(mx)].filter(Boolean).join(' '),
+      ]);
+    }
   }
   if (br) {
     for (const e of br.engines) {
@@ -245,6 +256,7 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
     ...syncKeys(node, br).map((n) => [`sync:${n}`, `synchronous \`${n}\` (ns per call)`]),
     ['late', 'timeout lateness p50 (ms, shim − native)'],
     ['one', 'largest one-address scale: settle time'],
+    ...(N.mutex ? [['mutex', 'async-mutex contention, M = 64: wall time / wasted wakeups (ratios)']] : []),
   ];
   md.push(table(['workload', ...cols.map((c) => c.name)], keys.map(([k, label]) => [label, ...cols.map((c) => c.get(k))])));
   md.push('');
@@ -281,6 +293,7 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
     md.push(table(['workload', 'native p50', 'native p99', 'shim p50', 'shim p99', 'ratio p50', 'ratio p99', 'floor / notes'], rows));
     md.push('');
     md.push(scaleTables(N, 'Node', true));
+    if (N.mutex) md.push(mutexTable(N.mutex));
     md.push(checksText(node.meta.checks, 'Node'));
     md.push('');
   }
@@ -514,6 +527,10 @@ function nodeHeadline(N, k) {
       return t ? `${num(t.shim?.p50 - t.native?.p50)} ms` : '–';
     }
     case 'one': return oneHeadline(N['scale-one']);
+    case 'mutex': {
+      const r = mutexRows(N.mutex).find((x) => x.M === 64);
+      return r ? `${rx(r.timeRatio)} / ${rx(r.wastedRatio)}` : '–';
+    }
     default:
       if (k.startsWith('sync:')) {
         const s = N.sync?.[k.slice(5)];
@@ -550,6 +567,69 @@ function oneHeadline(so) {
   if (!so?.sizes) return '–';
   const big = Math.max(...so.sizes);
   return `${rx(ratio(scaleField(so.shim[big], 'settleMs'), scaleField(so.native[big], 'settleMs')))} (${num(big)} waiters)`;
+}
+
+/** The async-mutex workload per M: medians across runs, native and shim, and their ratios. */
+function mutexRows(mx) {
+  if (!mx?.sizes) return [];
+  const pick = (runs, f) => med(okRuns(runs).map(f).filter((v) => typeof v === 'number'));
+  return mx.sizes.map((M) => {
+    const side = (mode) => {
+      const runs = mx[mode][M];
+      return {
+        runs: okRuns(runs).length,
+        wallMs: pick(runs, (r) => r.wallMs),
+        // wasted wakeups of the whole run: this thread's tasks and the worker
+        wasted: pick(runs, (r) => r.wasted + r.worker.wasted),
+        mainWasted: pick(runs, (r) => r.wasted),
+        wakeups: pick(runs, (r) => r.wakeups + r.worker.wakeups),
+        workerAcq: pick(runs, (r) => r.worker.acquisitions),
+        timeouts: okRuns(runs).reduce((a, r) => a + r.timeouts + r.worker.timeouts, 0),
+        acquisitions: pick(runs, (r) => r.acquisitions),
+      };
+    };
+    const native = side('native');
+    const shim = side('shim');
+    return {
+      M, native, shim,
+      timeRatio: ratio(shim.wallMs, native.wallMs),
+      wastedRatio: ratio(shim.wasted, native.wasted),
+      wastedOk: native.wasted > 0 ? shim.wasted / native.wasted <= 3 : shim.wasted === 0,
+    };
+  });
+}
+
+function mutexTable(mx) {
+  const rows = mutexRows(mx);
+  if (!rows.length) return '';
+  const p = mx.params || {};
+  const out = [];
+  out.push(`**7. Node: async-mutex contention** (medians over ${Math.max(...rows.map((r) => r.native.runs))} runs). ` +
+    `M async tasks in the main thread share ${num(mx.acquisitions)} acquisitions of one lock word (CAS 0 → 1; on failure ` +
+    '`waitAsync` on 1), each held across an `await` (a `setImmediate`), released with store 0 + `notify(…, 1)`, then one more ' +
+    '`await` outside the lock; one worker contends the whole time with sync `Atomics.wait` ' +
+    `(holds ${num(p.holdUs)} µs, sleeps ${num(p.gapMs)} ms between). Wasted wakeup: a wait that settled "ok" and whose ` +
+    `CAS then failed (main thread and worker); timeouts: waits that ran out their ${num(p.lostMs)} ms (a lost wakeup or a very long wait), summed over runs.`);
+  out.push('');
+  out.push(table(['M', 'native ms', 'shim ms', 'time ratio', 'native wasted', 'shim wasted', 'wasted ratio', 'wakeups native / shim',
+    'worker acquisitions native / shim', 'timeouts native / shim'],
+  rows.map((r) => [r.M, num(r.native.wallMs), num(r.shim.wallMs), rx(r.timeRatio), num(r.native.wasted), num(r.shim.wasted),
+    r.native.wasted > 0 ? rx(r.wastedRatio) : `– (native ${num(r.native.wasted)})`, `${num(r.native.wakeups)} / ${num(r.shim.wakeups)}`,
+    `${num(r.native.workerAcq)} / ${num(r.shim.workerAcq)}`, `${r.native.timeouts} / ${r.shim.timeouts}`])));
+  out.push('');
+  const note = starvedNote(rows);
+  if (note) out.push(note, '');
+  return out.join('\n');
+}
+
+/** Where the worker got far fewer acquisitions with the shim than with native: a fairness gap, not speed. */
+function starvedNote(rows) {
+  const starved = rows.filter((r) => r.native.workerAcq >= 20 && r.shim.workerAcq < r.native.workerAcq / 4);
+  if (!starved.length) return '';
+  return `With the shim the worker took the lock ${starved.map((r) => `${num(r.shim.workerAcq)} times at M = ${r.M} (native ${num(r.native.workerAcq)})`).join(', ')}: ` +
+    'the release here (`notify(…, 1)` in this thread) served this thread\'s waiters ahead of the worker waiting longer ' +
+    '(a same-thread notify settles this thread\'s own waiters first: README, "Across agents"), so the tasks here met less ' +
+    'contention than natively and their wall time is not the same contest.';
 }
 
 function scaleTables(W, name, memory) {

@@ -87,6 +87,39 @@ if (parentPort && workerData && workerData.role) {
       else parentPort.postMessage(m);
     });
     parentPort.postMessage({ ready: true });
+  } else if (role === 'mutex') {
+    // Async-mutex contention: the worker that contends with the main thread's async tasks for the
+    // lock word LOCK[0] (0 free, 1 held), with sync Atomics.wait. From GO (PING) until STOP: take
+    // it (CAS 0 → 1; on failure wait on 1), hold it a moment, release (store 0 + notify(…, 1)),
+    // sleep gapMs. A wakeup that then fails to take the lock is wasted; a wait that times out
+    // (lostMs) is counted apart (a lost wakeup, or a very long wait).
+    const { lostMs, gapMs, holdUs } = workerData;
+    const lock = new Int32Array(workerData.lock);
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    parentPort.postMessage({ ready: true });
+    Atomics.wait(ctl, PING, 0);
+    let acquisitions = 0;
+    let wakeups = 0;
+    let wasted = 0;
+    let timeouts = 0;
+    outer: while (!Atomics.load(ctl, STOP)) {
+      let woke = false;
+      while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) {
+        if (Atomics.load(ctl, STOP)) break outer;
+        if (woke) wasted++;
+        const r = Atomics.wait(lock, 0, 1, lostMs);
+        woke = r === 'ok';
+        if (woke) wakeups++;
+        else if (r === 'timed-out') timeouts++;
+      }
+      acquisitions++;
+      const until = process.hrtime.bigint() + BigInt(Math.round(holdUs * 1000));
+      while (process.hrtime.bigint() < until) { /* holding the lock */ }
+      Atomics.store(lock, 0, 0);
+      notify(lock, 0, 1);
+      if (gapMs) Atomics.wait(nap, 0, 0, gapMs);
+    }
+    parentPort.postMessage({ done: true, acquisitions, wakeups, wasted, timeouts });
   } else if (role === 'notifier') {
     // Scale benches: on GO, stores 1 at every listed index then notifies each (store-then-notify),
     // recording the hrtime just before the first notify in ts[TS_PONG].

@@ -7,7 +7,7 @@
 // (bench/node/scale.mjs, --expose-gc) so memory deltas start from a clean heap.
 //
 // Options: --runs=<n> (default 5), --quick (short rounds and small sizes, for development),
-//   --only=<workload,...> (pingpong, same-agent, sync, timeouts, scale-one, scale-addresses),
+//   --only=<workload,...> (pingpong, same-agent, sync, timeouts, mutex, scale-one, scale-addresses),
 //   --addresses=<n,...> (distinct-address steps; default 10,100,1000 — 1,000 Node helper threads
 //   take about a minute to start here and ~7 GB of RSS), --out=<file> (default
 //   bench/results/node.json), --no-report.
@@ -42,8 +42,10 @@ function parseArgs(argv) {
 const opts = parseArgs(process.argv.slice(2));
 const want = (w) => !opts.only || opts.only.has(w);
 const P = opts.quick
-  ? { rounds: 300, warm: 50, syncBatches: 40, seqTimeouts: 10, concTimeouts: 50, one: [1000, 10000], oneRuns: 1, addr: [10], addrRuns: { 10: 1 } }
-  : { rounds: 2000, warm: 200, syncBatches: 200, seqTimeouts: 30, concTimeouts: 100, one: [1000, 10000, 100000], oneRuns: 5, addr: [10, 100, 1000], addrRuns: { 10: 3, 100: 2, 1000: 1 } };
+  ? { rounds: 300, warm: 50, syncBatches: 40, seqTimeouts: 10, concTimeouts: 50, mutexSizes: [1, 8, 64], mutexAcq: 512, one: [1000, 10000], oneRuns: 1, addr: [10], addrRuns: { 10: 1 } }
+  : { rounds: 2000, warm: 200, syncBatches: 200, seqTimeouts: 30, concTimeouts: 100, mutexSizes: [1, 8, 64], mutexAcq: 4096, one: [1000, 10000, 100000], oneRuns: 5, addr: [10, 100, 1000], addrRuns: { 10: 3, 100: 2, 1000: 1 } };
+/** Async-mutex workload: wait timeout (a wait this long counts as lost), the worker's hold and gap. */
+const MUTEX = { lostMs: 500, holdUs: 2, gapMs: 0.02 };
 P.runs = opts.runs;
 if (opts.addresses) {
   P.addr = opts.addresses;
@@ -310,6 +312,63 @@ async function timeouts(mode, seq, conc) {
   return { late, wrong };
 }
 
+// ---- 7. async-mutex contention ---------------------------------------------------------------------------
+
+/**
+ * M async tasks in this thread share `acquisitions` lock acquisitions (an equal share each) of one
+ * lock word (0 free, 1 held): take it with CAS 0 → 1, on failure waitAsync on 1 and try again;
+ * hold it across an await (a macrotask, setImmediate, as real work would); release with store 0 +
+ * notify(…, 1); await once more outside the lock. One worker contends the whole time with sync Atomics.wait (agent role 'mutex').
+ * Wall time from GO until every task is done. Wasted wakeup: a wait that settled "ok" after which
+ * the CAS failed (here, and in the worker); a wait that timed out (MUTEX.lostMs) is counted apart.
+ */
+async function mutex(mode, M, acquisitions) {
+  const { waitAsync, notify } = fns(mode);
+  const sab = new SharedArrayBuffer(64);
+  const ctl = new Int32Array(sab);
+  const lockSab = new SharedArrayBuffer(64);
+  const lock = new Int32Array(lockSab);
+  const w = startAgent({ role: 'mutex', mode, sab, lock: lockSab, ...MUTEX });
+  await w.ready;
+  const done = nextMessage(w.w, (m) => m && m.done);
+  const per = Math.ceil(acquisitions / M);
+  const c = { acquisitions: 0, wakeups: 0, wasted: 0, timeouts: 0 };
+  const hold = () => new Promise((r) => setImmediate(r));
+  const task = async () => {
+    for (let i = 0; i < per; i++) {
+      let woke = false;
+      while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) {
+        if (woke) c.wasted++;
+        woke = false;
+        const r = waitAsync(lock, 0, 1, MUTEX.lostMs);
+        if (!r.async) continue; // "not-equal": released in between, try again
+        if ((await r.value) === 'ok') {
+          woke = true;
+          c.wakeups++;
+        } else c.timeouts++;
+      }
+      c.acquisitions++;
+      await hold();
+      Atomics.store(lock, 0, 0);
+      notify(lock, 0, 1);
+      await hold(); // work outside the lock: other tasks (and the worker) get their turn
+    }
+  };
+  const t0 = hr();
+  Atomics.store(ctl, PING, 1);
+  Atomics.notify(ctl, PING);
+  await Promise.all(Array.from({ length: M }, task));
+  const t1 = hr();
+  Atomics.store(ctl, STOP, 1);
+  Atomics.notify(lock, 0); // a worker blocked on the lock sees STOP
+  const wk = await done;
+  await w.w.terminate();
+  return {
+    M, perTask: per, wallMs: us(t0, t1) / 1000, ...c,
+    worker: { acquisitions: wk.acquisitions, wakeups: wk.wakeups, wasted: wk.wasted, timeouts: wk.timeouts },
+  };
+}
+
 // ---- 4/5. scale (child processes) --------------------------------------------------------------------
 
 function child(args) {
@@ -405,6 +464,18 @@ async function main() {
         seriesOf(to.late, mode).add(r.late);
         bump(checks.wrongTimeouts, mode, r.wrong);
         bump(checks.earlyTimeouts, mode, r.late.filter((x) => x < 0).length);
+      }
+    }
+    if (want('mutex')) {
+      const mx = (W.mutex ??= { sizes: P.mutexSizes, acquisitions: P.mutexAcq, params: MUTEX, native: {}, shim: {} });
+      // Warm-up (not kept): the shim's first helpers start here, not in a measured chunk.
+      if (run === 0) for (const mode of ['native', 'shim']) await mutex(mode, 8, 64);
+      for (const M of P.mutexSizes) {
+        for (const mode of order(run, ['native', 'shim'])) {
+          const r = await mutex(mode, M, P.mutexAcq);
+          (mx[mode][M] ??= []).push(r);
+          bump(checks.lostWakeups, `mutex ${mode}`, r.timeouts + r.worker.timeouts);
+        }
       }
     }
     log(`  run ${run + 1}/${P.runs}: in-process workloads ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,5 +1,6 @@
 // Real agents for cross-agent tests: worker_threads workers that load the built package with the
-// native Atomics.waitAsync deleted, so every async wait in them goes through the shim.
+// native Atomics.waitAsync deleted, so every async wait in them goes through the shim (or, with
+// `{ native: true }`, that load it and keep V8's own, for native-vs-shim comparisons).
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 
@@ -13,9 +14,20 @@ lib.install();
 const send = (m) => parentPort.postMessage(m);
 `;
 
-/** Starts an agent running `body` (CommonJS; has lib, send, workerData, parentPort in scope). */
-export function agent(body, workerData) {
-  const w = new Worker(PRELUDE + body, { eval: true, workerData });
+const NATIVE_PRELUDE = `
+const { parentPort, workerData } = require('worker_threads');
+if (typeof Atomics.waitAsync !== 'function') throw new Error('native agent: this Node has no Atomics.waitAsync');
+const lib = require(${JSON.stringify(DIST_CJS)});
+const send = (m) => parentPort.postMessage(m);
+`;
+
+/**
+ * Starts an agent running `body` (CommonJS; has lib, send, workerData, parentPort in scope).
+ * `native: true` keeps the engine's own Atomics.waitAsync / Atomics.notify (the package is still
+ * loaded, not installed).
+ */
+export function agent(body, workerData, { native = false } = {}) {
+  const w = new Worker((native ? NATIVE_PRELUDE : PRELUDE) + body, { eval: true, workerData });
   const inbox = [];
   const waiting = [];
   w.on('message', (m) => {
