@@ -20,6 +20,7 @@ import { launchChromium, launchFirefox, launchWebKit, MINIBROWSER } from './brow
 import { buildCoreJs } from './corejs-bundle.mjs';
 import { EXPECTED_FAILURES, expectedFailure } from './expected-failures.mjs';
 import { runNodeMatrix } from '../engines/node-old.mjs';
+import { runBunDenoMatrix } from '../engines/bun-deno.mjs';
 
 /** A page that has not reported within this long is failed and its browser restarted. */
 const PAGE_TIMEOUT = Number(process.env.AWA_PAGE_TIMEOUT) || 150000;
@@ -310,6 +311,10 @@ export async function main(argv) {
     }
   }
   for (const row of await runNodeMatrix({ only: opts.only, rounds: opts.rounds, verbose: opts.verbose })) {
+    rows.push(row);
+    printRow(row);
+  }
+  for (const row of await runBunDenoMatrix({ only: opts.only, rounds: opts.rounds, verbose: opts.verbose })) {
     rows.push(row);
     printRow(row);
   }
