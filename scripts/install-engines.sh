@@ -4,6 +4,10 @@
 #   - Firefox ESR 140.x and 153.x side by side, each unpacked from its .deb into
 #     .cache/engines/firefox-<major>/ (the 140 .deb is also installed once with apt so the shared
 #     libraries both need are present).
+#   - WebKitGTK from apt (libwebkit2gtk-4.1-0: its MiniBrowser, driven under Xvfb; xauth and
+#     webkit2gtk-driver's WebKitWebDriver come along for manual runs).
+# Bun and Deno are not installed here: they are npm devDependencies (@oven/bun-linux-x64,
+# @deno/linux-x64-glibc), so `npm ci` brings them.
 # Idempotent: an engine already unpacked at the wanted version is left alone. Needs root or sudo.
 # Writes .cache/engines/engines.json, which test/browser/run.mjs reads.
 set -euo pipefail
@@ -30,6 +34,21 @@ if command -v chromium >/dev/null 2>&1; then
 else
   echo "== installing chromium"
   $SUDO apt-get install -y -qq --no-install-recommends chromium
+fi
+
+# WebKitGTK: MiniBrowser (in libwebkit2gtk-4.1-0) needs an X display; Xvfb gives it one.
+MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+WEBKIT_PKGS="libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb xauth"
+missing=""
+for p in $WEBKIT_PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -z "$missing" ] && [ -x "$MINIBROWSER" ]; then
+  echo "== webkitgtk already installed: $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0)"
+else
+  echo "== installing$missing"
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -qq --no-install-recommends $WEBKIT_PKGS
 fi
 
 # Firefox ESR, one folder per major version.
@@ -66,6 +85,9 @@ fi
 {
   echo "{"
   echo "  \"chromium\": { \"path\": \"$(command -v chromium || true)\", \"version\": \"$(dpkg-query -W -f='${Version}' chromium 2>/dev/null || true)\" },"
+  if [ -x "$MINIBROWSER" ]; then
+    echo "  \"webkit\": { \"path\": \"$MINIBROWSER\", \"version\": \"$(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null || true)\", \"xvfb\": \"$(command -v Xvfb || true)\" },"
+  fi
   sep=""
   echo "  \"firefox\": ["
   for major in $FIREFOX_MAJORS; do

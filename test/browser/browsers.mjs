@@ -150,3 +150,98 @@ export async function launchChromium(executable, url, { onConsole } = {}) {
     },
   };
 }
+
+/** Where Debian's libwebkit2gtk-4.1-0 puts its test browser (scripts/install-engines.sh). */
+export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+
+/** Starts Xvfb on a display of its own (-displayfd: the server picks a free one and says which). */
+function startXvfb() {
+  const x = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp', '-noreset'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  x.stderr.on('data', (d) => { err += d; });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const fail = (why) => {
+      try { process.kill(-x.pid, 'SIGKILL'); } catch { /* gone */ }
+      reject(new Error(`Xvfb: ${why}${err ? ': ' + err.trim().split('\n').slice(-3).join(' | ') : ''}`));
+    };
+    const timer = setTimeout(() => fail('no display number within 30 s'), 30000);
+    x.once('error', (e) => { clearTimeout(timer); fail(e.message); });
+    x.once('exit', (code) => { clearTimeout(timer); fail(`exited (${code}) before reporting a display`); });
+    x.stdio[3].on('data', (d) => {
+      buf += d;
+      const m = /^(\d+)\n/.exec(buf);
+      if (!m) return;
+      clearTimeout(timer);
+      x.removeAllListeners('exit');
+      x.stdio[3].destroy();
+      resolve({ display: `:${m[1]}`, pid: x.pid, exited: new Promise((r) => x.once('exit', r)) });
+    });
+  });
+}
+
+/**
+ * Starts WebKitGTK's MiniBrowser on `url` under an Xvfb of its own; returns { close(), exited }.
+ * `JSC_useSharedArrayBuffer=1` is what gives this JavaScriptCore a SharedArrayBuffer (Safari's
+ * launcher enables it for cross-origin-isolated pages; the Linux one does not): pass `sab: false`
+ * to run without it. Fresh XDG dirs per launch; output to `logFile` (page console included).
+ */
+export async function launchWebKit(executable, url, { logFile, sab = true } = {}) {
+  const xvfb = await startXvfb();
+  const home = tmpdir('awa-webkit-');
+  const xdg = {};
+  for (const d of ['config', 'cache', 'data', 'runtime']) {
+    xdg[d] = path.join(home, d);
+    fs.mkdirSync(xdg[d], { recursive: true, mode: 0o700 });
+  }
+  const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
+  const env = {
+    ...process.env,
+    DISPLAY: xvfb.display,
+    HOME: home,
+    XDG_CONFIG_HOME: xdg.config,
+    XDG_CACHE_HOME: xdg.cache,
+    XDG_DATA_HOME: xdg.data,
+    XDG_RUNTIME_DIR: xdg.runtime,
+    GTK_A11Y: 'none',
+    NO_AT_BRIDGE: '1',
+    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    LIBGL_ALWAYS_SOFTWARE: '1',
+  };
+  delete env.WAYLAND_DISPLAY;
+  if (sab) env.JSC_useSharedArrayBuffer = '1';
+  else delete env.JSC_useSharedArrayBuffer;
+  const child = spawn(executable, ['--private', '--enable-write-console-messages-to-stdout=true', url], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env,
+  });
+  if (typeof out === 'number') fs.closeSync(out);
+  let exitCode;
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exitCode = code ?? signal;
+    resolve(exitCode);
+  }));
+  child.once('error', () => {});
+  return {
+    pid: child.pid,
+    exited,
+    hasExited: () => exitCode !== undefined,
+    async close() {
+      if (exitCode === undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL'); // the whole group: WebKitWebProcess and NetworkProcess too
+        } catch { /* already gone */ }
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      }
+      try {
+        process.kill(-xvfb.pid, 'SIGKILL');
+      } catch { /* already gone */ }
+      await Promise.race([xvfb.exited, new Promise((r) => setTimeout(r, 5000))]);
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}

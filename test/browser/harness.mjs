@@ -95,12 +95,20 @@ export function loadScript(src) {
   });
 }
 
+/**
+ * Whether test workers keep their Worker constructor. ?nestedWorkers=0 (the "Safari 15.2–16.3"
+ * profile) deletes it in every test worker before the package loads: those Safaris have no Worker
+ * inside workers (nested workers came with 16.4), so the shim cannot start a helper there.
+ */
+export const nestedWorkers = params.nestedWorkers !== '0';
+
 /** A test worker running agent-core.js with the package loaded in it ('esm' → module worker). */
 export class Agent {
-  static async start(build, { del = params.del === '1', deadline = 20000 } = {}) {
+  static async start(build, { del = params.del === '1', nested = nestedWorkers, deadline = 20000 } = {}) {
+    const q = `del=${del ? 1 : 0}${nested ? '' : '&nestedWorkers=0'}`;
     const url = build === 'iife'
-      ? `/test/browser/workers/agent-classic.js?del=${del ? 1 : 0}`
-      : `/test/browser/workers/agent.mjs?del=${del ? 1 : 0}`;
+      ? `/test/browser/workers/agent-classic.js?${q}`
+      : `/test/browser/workers/agent.mjs?${q}`;
     const w = new Worker(url, build === 'iife' ? undefined : { type: 'module' });
     const agent = new Agent(w);
     defer(() => agent.terminate());
@@ -133,10 +141,14 @@ export class Agent {
     return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
   }
   call(op, args = {}, deadline = 30000) {
+    return within(this.send(op, args), deadline, `worker ${op}`);
+  }
+  /** Like call, without a deadline: the caller decides how long to wait (and may keep waiting). */
+  send(op, args = {}) {
     const id = this.nextId++;
     const p = this.pending(id);
     this.worker.postMessage({ id, op, ...args });
-    return within(p, deadline, `worker ${op}`);
+    return p;
   }
   terminate() {
     this.worker.terminate();

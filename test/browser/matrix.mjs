@@ -1,19 +1,26 @@
 // The engine matrix behind `npm run test:browsers` (started through run.mjs):
-//   Firefox ESR 140 (no native waitAsync: the shim, for real), Firefox ESR 153 and Chromium (each
-//   twice: native, and the shim with Atomics.waitAsync deleted in the page and every worker),
-//   then Node 14/15 (shim) and Node 20 (native, and shim) through test/engines/node-old.mjs.
-// Prints counts per engine/mode, the failures, and last one line: "N passed, N failed".
+//   Firefox ESR 140 (no native waitAsync: the shim, for real), Firefox ESR 153, Chromium and
+//   WebKitGTK (each twice: native, and the shim with Atomics.waitAsync deleted in the page and
+//   every worker; WebKit also in a "Safari 15.2–16.3" profile: shim, and no Worker constructor
+//   inside workers), then Node 14/15 (shim) and Node 20 (native, and shim) through
+//   test/engines/node-old.mjs, then Bun (the Node build) and Deno (the browser build) through
+//   test/engines/bun-deno.mjs.
+// Prints counts per engine/mode, the failures, the expected failures with their reasons, and last
+// one line: "N passed, N failed".
 //
-// Options: --only=<id,...> (ids: firefox-140, firefox-153, chromium, node14, node15, node20),
+// Options: --only=<id,...> (ids: firefox-140, firefox-153, chromium, webkit, node14, node15,
+//   node20, bun, deno),
 //   --skip-build (use dist/ as it is), --verbose (page progress and browser console),
 //   --rounds=<n> (ping-pong rounds, default 1000).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, startServer } from './server.mjs';
-import { launchChromium, launchFirefox } from './browsers.mjs';
+import { launchChromium, launchFirefox, launchWebKit, MINIBROWSER } from './browsers.mjs';
 import { buildCoreJs } from './corejs-bundle.mjs';
+import { EXPECTED_FAILURES, expectedFailure } from './expected-failures.mjs';
 import { runNodeMatrix } from '../engines/node-old.mjs';
+import { runBunDenoMatrix } from '../engines/bun-deno.mjs';
 
 /** A page that has not reported within this long is failed and its browser restarted. */
 const PAGE_TIMEOUT = Number(process.env.AWA_PAGE_TIMEOUT) || 150000;
@@ -63,20 +70,40 @@ function browserTargets() {
     id: 'chromium', kind: 'chromium', exe: manifest.chromium?.path || '/usr/bin/chromium',
     modes: [{ mode: 'native', del: 0 }, { mode: 'shim', del: 1 }],
   });
+  // WebKitGTK 2.50 has a native waitAsync: tested as it ships, with it deleted (page and every
+  // worker), and as Safari 15.2–16.3 would run the shim: no native waitAsync and no Worker
+  // constructor inside workers (nested workers came with 16.4), so waits in a worker cannot start a
+  // helper. That profile runs the main suite only (the other pages use workers as notifiers alone).
+  const webkitVersion = manifest.webkit?.version || dpkgVersion('libwebkit2gtk-4.1-0');
+  targets.push({
+    id: 'webkit', kind: 'webkit', exe: manifest.webkit?.path || MINIBROWSER,
+    label: webkitVersion ? `WebKitGTK ${webkitVersion.replace(/-.*$/, '')}` : 'WebKitGTK',
+    modes: [
+      { mode: 'native', del: 0 },
+      { mode: 'shim', del: 1 },
+      { mode: 'safari', del: 1, suites: ['main/esm', 'main/iife'], query: { nestedWorkers: '0' } },
+    ],
+  });
   for (const t of targets) {
     t.present = fs.existsSync(t.exe);
-    t.label = t.present ? version(t.exe) : t.id;
+    t.label = t.present ? (t.label || version(t.exe)) : t.id;
   }
   return targets;
+}
+
+function dpkgVersion(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Version}', pkg], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : '';
 }
 
 /** The pages one engine walks through, for each of its modes. */
 function pagesFor(target, opts) {
   const pages = [];
-  for (const { mode, del } of target.modes) {
-    const q = (o) => '/test/browser/page.html?' + new URLSearchParams({ mode, del: String(del), ...o }).toString();
+  for (const { mode, del, suites, query } of target.modes) {
+    const q = (o) => '/test/browser/page.html?' + new URLSearchParams({ mode, del: String(del), ...query, ...o }).toString();
     const r = String(opts.rounds);
-    pages.push(
+    const these = [];
+    these.push(
       { mode, name: 'main/esm', path: q({ suite: 'main', build: 'esm', rounds: r }) },
       { mode, name: 'main/iife', path: q({ suite: 'main', build: 'iife', rounds: r }) },
       { mode, name: 'csp-self/esm', path: q({ suite: 'csp-self', build: 'esm', profile: 'csp-self' }) },
@@ -87,21 +114,33 @@ function pagesFor(target, opts) {
       { mode, name: 'core-js/before', path: q({ suite: 'corejs', order: 'before' }) },
       { mode, name: 'core-js/after', path: q({ suite: 'corejs', order: 'after' }) },
     );
+    pages.push(...these.filter((p) => !suites || suites.includes(p.name)));
+  }
+  if (target.kind === 'webkit') {
+    // This JavaScriptCore has SharedArrayBuffer only with JSC_useSharedArrayBuffer=1, and then on
+    // every page, isolated or not (Safari hides it without COOP/COEP): the no-coi pages run in a
+    // browser started without the switch, after the others (one launch for each group).
+    for (const p of pages) p.launch = { sab: p.name !== 'no-coi' };
+    pages.sort((a, b) => Number(b.launch.sab) - Number(a.launch.sab));
   }
   return pages;
 }
 
 function newRow(engine, label, mode) {
-  return { engine, label, mode, passed: 0, failed: 0, skipped: 0, failures: [], notes: [], pages: 0, ms: 0 };
+  return { engine, label, mode, passed: 0, failed: 0, skipped: 0, failures: [], expected: [], notes: [], pages: 0, ms: 0 };
 }
 
 export async function runBrowser(server, target, opts, logFile) {
   const rows = new Map(target.modes.map(({ mode }) => [mode, newRow(target.id, target.label, mode)]));
   const queue = target.pages ? target.pages.slice() : pagesFor(target, opts);
   const t0 = Date.now();
-  let launches = 0;
-  while (queue.length && launches < 6) {
-    launches++;
+  // A browser walks through consecutive pages that need the same launch options (page.launch);
+  // one that hangs or dies is restarted on the next page, at most 5 times per engine.
+  const launchKey = (p) => JSON.stringify(p.launch || {});
+  let restarts = 0;
+  while (queue.length && restarts < 6) {
+    const key = launchKey(queue[0]);
+    const launchOpts = queue[0].launch || {};
     let current = null;
     let reported = 0;
     let finish;
@@ -113,7 +152,7 @@ export async function runBrowser(server, target, opts, logFile) {
     };
     const session = server.session({
       next: () => {
-        current = queue.shift() || null;
+        current = queue.length && launchKey(queue[0]) === key ? queue.shift() : null;
         if (current) {
           current.started = Date.now();
           arm();
@@ -129,7 +168,15 @@ export async function runBrowser(server, target, opts, logFile) {
         row.passed += body.passed || 0;
         row.failed += body.failed || 0;
         row.skipped += body.skipped || 0;
-        for (const f of body.failures || []) row.failures.push(`${page.name}: ${f.name} — ${f.message}`);
+        for (const f of body.failures || []) {
+          const x = expectedFailure(target.id, page.mode, page.name, f.name, String(f.message));
+          if (x) {
+            row.failed--;
+            row.expected.push({ text: `${page.name}: ${f.name} — ${f.message}`, entry: x });
+          } else {
+            row.failures.push(`${page.name}: ${f.name} — ${f.message}`);
+          }
+        }
         for (const n of body.notes || []) row.notes.push(`${page.name}: ${n}`);
         if (opts.verbose) {
           console.log(`  [${target.id}] ${page.mode} ${page.name}: ${body.passed} passed, ${body.failed} failed ` +
@@ -143,9 +190,13 @@ export async function runBrowser(server, target, opts, logFile) {
     });
     let browser;
     try {
-      browser = target.kind === 'chromium'
-        ? await launchChromium(target.exe, session.startUrl, { onConsole: opts.verbose ? (l) => fs.appendFileSync(logFile, l + '\n') : undefined })
-        : launchFirefox(target.exe, session.startUrl, { logFile });
+      if (target.kind === 'chromium') {
+        browser = await launchChromium(target.exe, session.startUrl, { onConsole: opts.verbose ? (l) => fs.appendFileSync(logFile, l + '\n') : undefined });
+      } else if (target.kind === 'webkit') {
+        browser = await launchWebKit(target.exe, session.startUrl, { logFile, ...launchOpts });
+      } else {
+        browser = launchFirefox(target.exe, session.startUrl, { logFile });
+      }
     } catch (e) {
       session.close();
       for (const p of queue.splice(0)) {
@@ -160,7 +211,8 @@ export async function runBrowser(server, target, opts, logFile) {
     clearTimeout(watchdog);
     await browser.close();
     session.close();
-    if (why === 'done') break;
+    if (why === 'done') continue; // this group is through; the next one (if any) gets its own browser
+    restarts++;
     const page = current;
     const reason = why === 'timeout'
       ? `no report within ${PAGE_TIMEOUT / 1000} s (page hung; browser restarted)`
@@ -178,18 +230,46 @@ export async function runBrowser(server, target, opts, logFile) {
       }
     }
   }
+  for (const p of queue.splice(0)) {
+    const row = rows.get(p.mode);
+    row.failed++;
+    row.failures.push(`${p.name}: not run: the browser was restarted too often (see ${logFile})`);
+  }
   const out = [...rows.values()];
   out[0].sessionMs = Date.now() - t0; // pages plus browser start-ups, all modes
   return out;
 }
 
 function printRow(row) {
+  const expected = row.expected?.length || 0;
   const head = `${row.label.padEnd(34)} ${row.mode.padEnd(7)} ${String(row.passed).padStart(4)} passed, ` +
-    `${String(row.failed).padStart(3)} failed${row.skipped ? `, ${row.skipped} skipped` : ''}`;
+    `${String(row.failed).padStart(3)} failed${expected ? `, ${expected} expected failures` : ''}` +
+    `${row.skipped ? `, ${row.skipped} skipped` : ''}`;
   const time = `${(row.ms / 1000).toFixed(1)} s` +
     (row.sessionMs ? `; engine total with start-ups ${(row.sessionMs / 1000).toFixed(1)} s` : '');
   console.log(`${head}   (${time})`);
   for (const f of row.failures) console.log(`    ✗ ${f}`);
+  for (const x of row.expected || []) console.log(`    ~ expected failure (see below): ${x.text}`);
+}
+
+/** Every excused failure once per reason, and deterministic ones that did not happen. */
+function printExpected(rows, ran) {
+  const byReason = new Map();
+  for (const row of rows) {
+    for (const x of row.expected || []) {
+      if (!byReason.has(x.entry.reason)) byReason.set(x.entry.reason, []);
+      byReason.get(x.entry.reason).push(`${row.label} ${row.mode}, ${x.text.split(' — ')[0]}`);
+    }
+  }
+  for (const [reason, where] of byReason) {
+    console.log(`expected failures, not counted as failed (${where.length}): ${reason}`);
+    for (const w of where) console.log(`    ~ ${w}`);
+  }
+  for (const e of EXPECTED_FAILURES) {
+    if (!e.deterministic || !ran.has(`${e.engine}/${e.mode}`)) continue;
+    const seen = rows.some((r) => r.engine === e.engine && r.mode === e.mode && (r.expected || []).some((x) => x.entry === e));
+    if (!seen) console.log(`note: expected failure did not happen on ${e.engine} ${e.mode} (${e.test}): fixed? then remove it from test/browser/expected-failures.mjs`);
+  }
 }
 
 export async function main(argv) {
@@ -234,15 +314,21 @@ export async function main(argv) {
     rows.push(row);
     printRow(row);
   }
+  for (const row of await runBunDenoMatrix({ only: opts.only, rounds: opts.rounds, verbose: opts.verbose })) {
+    rows.push(row);
+    printRow(row);
+  }
   if (opts.verbose) {
     for (const row of rows) for (const n of row.notes) console.log(`  note [${row.engine} ${row.mode}] ${n}`);
   }
+  printExpected(rows, new Set(rows.filter((r) => r.pages).map((r) => `${r.engine}/${r.mode}`)));
   const passed = rows.reduce((s, r) => s + r.passed, 0);
   const failed = rows.reduce((s, r) => s + r.failed, 0);
   console.log(`matrix wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   fs.mkdirSync(path.join(ROOT, '.cache/browser'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, '.cache/browser/last-run.json'), JSON.stringify({
-    date: new Date().toISOString(), wallMs: Date.now() - t0, rows,
+    date: new Date().toISOString(), wallMs: Date.now() - t0,
+    rows: rows.map((r) => ({ ...r, expected: (r.expected || []).map((x) => ({ text: x.text, reason: x.entry.reason })) })),
   }, null, 2));
   console.log(`${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;

@@ -22,11 +22,16 @@ export function nodeTargets() {
   ];
 }
 
-function runOne(t, rounds) {
+/**
+ * Runs one scenarios file in a child process; resolves with its @@RESULT object (or a failure that
+ * says how the child ended). `t` is { exe, args (before the script; default none), script
+ * (default scenarios.cjs), mode, del, env }.
+ */
+export function runOne(t, rounds) {
   return new Promise((resolve) => {
-    const child = spawn(t.exe, [path.join(HERE, 'scenarios.cjs')], {
+    const child = spawn(t.exe, [...(t.args || []), t.script || path.join(HERE, 'scenarios.cjs')], {
       cwd: ROOT,
-      env: { ...process.env, AWA_MODE: t.mode, AWA_DEL: t.del ? '1' : '0', AWA_ROUNDS: String(rounds) },
+      env: { ...process.env, ...t.env, AWA_MODE: t.mode, AWA_DEL: t.del ? '1' : '0', AWA_ROUNDS: String(rounds) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -34,14 +39,15 @@ function runOne(t, rounds) {
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT);
-    child.on('exit', (code, signal) => {
+    child.on('error', (e) => { err += String(e && e.message || e); });
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       const line = out.split('\n').find((l) => l.startsWith('@@RESULT '));
       if (line) resolve(JSON.parse(line.slice(9)));
       else {
         resolve({
           version: '?', passed: 0, failed: 1, notes: [],
-          failures: [{ name: 'scenarios.cjs', message: `exited ${signal || code} without a result: ${(err || out).trim().slice(-600)}` }],
+          failures: [{ name: path.basename(t.script || 'scenarios.cjs'), message: `exited ${signal || code} without a result: ${(err || out).trim().slice(-600)}` }],
         });
       }
     });

@@ -1,9 +1,11 @@
 // The main browser suite, for one build (?build=esm: the ponyfill module; ?build=iife: the
 // <script> build, which installs on the globals) in one mode (?mode=native|shim, ?del=1 when the
 // engine's own waitAsync was deleted before the package loaded — in the page and every worker).
+// ?nestedWorkers=0 (the "Safari 15.2–16.3" profile): test workers have no Worker constructor, so
+// the tests where a worker waits check instead that such a wait fails with a clear Error.
 import {
-  Agent, assert, boot, deepEqual, defer, equal, loadBuild, mode, note, params, run, test, throws, until,
-  within,
+  Agent, assert, boot, deepEqual, defer, equal, loadBuild, mode, nestedWorkers, note, params, run, test, throws,
+  until, within,
 } from '/test/browser/harness.mjs';
 
 const build = params.build || 'esm';
@@ -15,6 +17,13 @@ const BIG_ROUNDS = Number(params.bigRounds || 300);
 const ROUND_TIMEOUT = 10000;
 /** Clock granularity allowance for "never early" (performance.now() is coarsened in browsers). */
 const CLOCK_SLACK = 0.1;
+/**
+ * A worker's ping-pong that makes no progress this long is stuck: longer than ROUND_TIMEOUT, so a
+ * lost wakeup the waiter's own deadline catches ("timed-out") is reported as that first.
+ */
+const STALL_MS = ROUND_TIMEOUT + 5000;
+/** After a stall, how long the window waits for a worker it sent one message to, to move on. */
+const POKE_MS = 10000;
 
 const lib = await loadBuild(build);
 // The functions under test: the ponyfill's exports, or the globals the <script> build installed.
@@ -140,25 +149,104 @@ test(`window waits, a worker store-then-notifies: ping-pong ×${ROUNDS} (Int32Ar
 test(`window waits, a worker store-then-notifies: ping-pong ×${BIG_ROUNDS} (BigInt64Array, high bits)`,
   () => windowPingPong('i64', BIG_ROUNDS), { timeout: 120000 });
 
+/**
+ * Waits for a worker's `reply` (a promise of its answer to one request) while watching `progress()`
+ * (any value that changes as the worker moves on). With no change for `stallMs` the worker is
+ * stuck: the window sends it one message (`hello`) and says, in the rejection, whether that
+ * message set it going again — a promise settled in the worker whose settlement the engine did
+ * not deliver until the worker's event loop ran another task — or not (a wakeup truly lost).
+ */
+async function watched(agent, reply, progress, stallMs, what) {
+  let last = progress();
+  let changed = performance.now();
+  let stop = false;
+  const stall = new Promise((resolve) => {
+    (function poll() {
+      if (stop) return;
+      const now = progress();
+      if (now !== last) {
+        last = now;
+        changed = performance.now();
+      }
+      if (performance.now() - changed >= stallMs) resolve(now);
+      else setTimeout(poll, 20);
+    })();
+  });
+  let outcome;
+  try {
+    outcome = await Promise.race([reply.then((v) => ({ v })), stall.then((at) => ({ at }))]);
+  } finally {
+    stop = true;
+  }
+  if ('v' in outcome) return outcome.v;
+  const stuckAt = outcome.at;
+  const t0 = performance.now();
+  agent.send('hello').catch(() => {});
+  const moved = await Promise.race([
+    reply.then(() => true, () => true),
+    until(() => progress() !== stuckAt, POKE_MS, 'progress').then(() => true, () => false),
+  ]);
+  const after = (performance.now() - t0).toFixed(0);
+  throw new Error(`${what}: stuck at ${stuckAt}: no progress for ${stallMs / 1000} s, its own ` +
+    `waitAsync deadline did not fire either; ` + (moved
+    ? `it moved on ${after} ms after the worker received one message: the engine had not run the ` +
+      'settlement of a waitAsync promise in that worker until another task woke its event loop'
+    : `still stuck ${POKE_MS / 1000} s after a message to the worker: a lost wakeup`));
+}
+
 async function workerPingPong(kind, rounds) {
   const sab = new SharedArrayBuffer(32);
+  const view = kind === 'i64' ? new BigInt64Array(sab) : new Int32Array(sab);
   const [waiter, partner] = await Promise.all([Agent.start(build), Agent.start(build)]);
   const hello = await waiter.call('hello');
   equal(hello.hasNativeWaitAsync, expectNative, 'worker: hasNativeWaitAsync');
   if (params.del === '1') equal(hello.deleted, true, 'worker: native waitAsync deleted');
   if (build === 'iife' && !expectNative) equal(hello.globalIsShim, true, 'worker: Atomics.waitAsync is the shim');
   const done = partner.call('partner', { sab, index: 0, rounds, kind, perRound: 30000 }, rounds * 30000);
-  const stats = await waiter.call('waiter', { sab, index: 0, rounds, kind, timeout: ROUND_TIMEOUT }, rounds * ROUND_TIMEOUT);
+  done.catch(() => {}); // awaited below; a stuck waiter fails the test first, and cleanup ends the partner
+  const slots = () => `slots [${Atomics.load(view, 0)}, ${Atomics.load(view, 1)}]`;
+  const stats = await watched(waiter, waiter.send('waiter', { sab, index: 0, rounds, kind, timeout: ROUND_TIMEOUT }),
+    slots, STALL_MS, `the worker's ${kind} ping-pong`);
   const p = await done;
   equal(stats.rounds, rounds, 'rounds completed');
   equal(p.rounds, rounds, 'partner rounds');
   note(`worker ${kind} ping-pong: ${stats.async} async, ${stats.notEqual} not-equal rounds`);
 }
 
-test(`a dedicated worker waits (package loaded there), another worker notifies: ping-pong ×${ROUNDS} (Int32Array)`,
-  () => workerPingPong('i32', ROUNDS), { timeout: 180000 });
-test(`a dedicated worker waits, another worker notifies: ping-pong ×${BIG_ROUNDS} (BigInt64Array)`,
-  () => workerPingPong('i64', BIG_ROUNDS), { timeout: 120000 });
+if (nestedWorkers) {
+  test(`a dedicated worker waits (package loaded there), another worker notifies: ping-pong ×${ROUNDS} (Int32Array)`,
+    () => workerPingPong('i32', ROUNDS), { timeout: 180000 });
+  test(`a dedicated worker waits, another worker notifies: ping-pong ×${BIG_ROUNDS} (BigInt64Array)`,
+    () => workerPingPong('i64', BIG_ROUNDS), { timeout: 120000 });
+} else {
+  test('a worker with no Worker constructor (Safari 15.2–16.3): a wait that needs a helper throws a clear Error; ' +
+    'synchronous paths, notify and the window\'s waits still work', async () => {
+    const sab = new SharedArrayBuffer(16);
+    const [waiter, notifier] = await Promise.all([Agent.start(build), Agent.start(build)]);
+    const hello = await waiter.call('hello');
+    equal(hello.hasWorker, false, 'worker: Worker constructor hidden');
+    equal(hello.hasNativeWaitAsync, false, 'worker: hasNativeWaitAsync');
+    const sync = await waiter.call('tryWait', { sab, index: 0, kind: 'i32', value: 1, timeout: 60000 });
+    deepEqual([sync.threw, sync.async, sync.value], [undefined, false, 'not-equal'], 'worker: not-equal needs no helper');
+    const zero = await waiter.call('tryWait', { sab, index: 0, kind: 'i32', value: 0, timeout: 0 });
+    deepEqual([zero.threw, zero.async, zero.value], [undefined, false, 'timed-out'], 'worker: timeout 0 needs no helper');
+    for (const [kind, index] of [['i32', 0], ['i64', 1]]) {
+      const r = await waiter.call('tryWait', { sab, index, kind, value: 0, timeout: 60000 });
+      assert(r.threw, `worker: a ${kind} wait that needs a helper threw (got ${JSON.stringify(r)})`);
+      assert(r.threw.isError, `worker: it threw an Error (${r.threw.name})`);
+      assert(/no Worker constructor/.test(r.threw.message), `worker: the message says why: ${r.threw.message}`);
+      equal(r.pending, 0, 'worker: the failed call registered nothing');
+    }
+    equal(await waiter.call('notify', { sab, index: 0, kind: 'i32', count: null }), 0, 'worker: notify with no waiters');
+    // The window (which has Worker) still waits through its own helpers, woken from that worker.
+    const i32 = new Int32Array(sab);
+    const r = waitAsync(i32, 2, 0, 60000);
+    equal(r.async, true, 'window: async');
+    const n = await notifyFromOtherAgent(notifier, sab, 2, 1);
+    equal(n, 1, 'the worker\'s notify(1) reached the window\'s waiter');
+    equal(await within(r.value, 10000, 'window waiter settling'), 'ok', 'window: outcome');
+  }, { timeout: 60000 });
+}
 
 /**
  * Another agent's notify(k) without a store: the first call that finds the waiters (a shim may
@@ -226,7 +314,7 @@ test('another worker\'s notify(k) wakes the oldest of N window waiters, exactly 
   deepEqual(outcomes, Array(N).fill('ok'), 'outcomes');
 }, { timeout: 60000 });
 
-test('another worker\'s notify(k) wakes the oldest of N waiters in a worker, exactly as counted; store-then-notify-all the rest', async () => {
+if (nestedWorkers) test('another worker\'s notify(k) wakes the oldest of N waiters in a worker, exactly as counted; store-then-notify-all the rest', async () => {
   const sab = new SharedArrayBuffer(16);
   const N = 6;
   const K = 3;
@@ -271,9 +359,13 @@ test(`timeouts are never early: ${TIMEOUTS.join(', ')} ms (window)`, async () =>
   checkTimeouts(results, 'window');
 });
 
-test(`timeouts are never early: ${TIMEOUTS.join(', ')} ms (dedicated worker)`, async () => {
+if (nestedWorkers) test(`timeouts are never early: ${TIMEOUTS.join(', ')} ms (dedicated worker)`, async () => {
   const agent = await Agent.start(build);
-  const results = await agent.call('timeouts', { sab: new SharedArrayBuffer(4 * TIMEOUTS.length), list: TIMEOUTS }, 20000);
+  // Nothing else happens in that worker meanwhile: its event loop must wake for the timers alone.
+  let settled = 0;
+  const reply = agent.send('timeouts', { sab: new SharedArrayBuffer(4 * TIMEOUTS.length), list: TIMEOUTS })
+    .finally(() => { settled = 1; });
+  const results = await watched(agent, reply, () => settled, 20000, `the worker's timed-out waits (${TIMEOUTS.join(', ')} ms)`);
   checkTimeouts(results, 'worker');
 });
 

@@ -119,7 +119,26 @@
           globalWaitAsync: typeof Atomics.waitAsync,
           globalIsShim: Atomics.waitAsync === lib.shim.waitAsync,
           crossOriginIsolated: self.crossOriginIsolated,
+          hasWorker: env.hasWorker,
         };
+      },
+      /**
+       * One waitAsync on (sab, index) expecting `value`: what it returned or threw, and how many
+       * waiters the package has pending afterwards. An async result is left pending.
+       */
+      tryWait: function (m) {
+        var view = viewOf(m.sab, m.kind);
+        var value = m.kind === 'i64' ? BigInt(m.value) : m.value;
+        var out = {};
+        try {
+          var res = waitAsync(view, m.index, value, m.timeout === null ? undefined : m.timeout);
+          out.async = res.async;
+          if (!res.async) out.value = res.value;
+        } catch (err) {
+          out.threw = { name: err && err.name, isError: err instanceof Error, message: String(err && err.message || err) };
+        }
+        out.pending = lib.stats ? lib.stats().pending : undefined;
+        return out;
       },
       partner: function (m) {
         return pingPongPartner({ view: viewOf(m.sab, m.kind), index: m.index, rounds: m.rounds, kind: m.kind,
