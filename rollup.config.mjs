@@ -19,6 +19,27 @@ async function buildHelper() {
   return helperCode;
 }
 
+// virtual:helper-url, ESM build: the helper is started through the literal
+// `new Worker(new URL('./helper.js', import.meta.url), { type: 'classic' })`, the one form bundlers
+// recognise as a worker: Vite and webpack then emit dist/helper.js as a worker chunk and rewrite the
+// URL (a bare `new URL('./helper.js', import.meta.url)` is an asset to them, and Vite inlines assets
+// under 4 KB as data: URLs, which cannot host the helper); esbuild and Rollup leave it as it is, so
+// the file must sit next to the bundle (README, "Bundlers"). No other `new URL('./helper.js', ...)`
+// may appear in that build, or Vite would inline a second copy. `type: 'classic'`: the helper is a
+// classic script, and engines without module workers (Firefox < 114) would refuse 'module'.
+const ESM_HELPER_URL =
+  "export const shippedWorker = () => new Worker(new URL('./helper.js', import.meta.url), { type: 'classic' });\n" +
+  'export function helperUrl() { return undefined; }';
+// The <script> build remembers its own <script> src at load; inside a worker it has none (blob: fallback).
+const IIFE_HELPER_URL =
+  "const s = typeof document !== 'undefined' && document.currentScript && document.currentScript.src;\n" +
+  'export const shippedWorker = undefined;\n' +
+  "export function helperUrl() { return s ? new URL('atomics-wait-async.helper.js', s).href : undefined; }";
+// The shipped helper files are browser-only (Node evaluates virtual:helper-source). Inside them
+// `require` is a parameter that is never passed, so a bundler that follows the worker reference
+// sees no Node built-ins (worker_threads, perf_hooks) to resolve or warn about.
+const browserHelperFile = (code) => `(function (require) {\n${code.trimEnd()}\n})();\n`;
+
 /** virtual:helper-source (the helper's code as a string), platform:current and virtual:helper-url. */
 function host(platform, urlMode) {
   return {
@@ -30,18 +51,13 @@ function host(platform, urlMode) {
     },
     async load(id) {
       if (id === '\0virtual:helper-source') return `export default ${JSON.stringify(await buildHelper())};`;
-      if (id === '\0virtual:helper-url') {
-        if (urlMode === 'esm') return "export function helperUrl() { return new URL('./helper.js', import.meta.url).href; }";
-        // The IIFE remembers its own <script> src at load; inside a worker it has none (blob: fallback).
-        return "const s = typeof document !== 'undefined' && document.currentScript && document.currentScript.src;\n" +
-          "export function helperUrl() { return s ? new URL('atomics-wait-async.helper.js', s).href : undefined; }";
-      }
+      if (id === '\0virtual:helper-url') return urlMode === 'esm' ? ESM_HELPER_URL : IIFE_HELPER_URL;
       return null;
     },
     async generateBundle() {
       if (urlMode) {
         const code = await buildHelper();
-        this.emitFile({ type: 'asset', fileName: urlMode === 'esm' ? 'helper.js' : 'atomics-wait-async.helper.js', source: code });
+        this.emitFile({ type: 'asset', fileName: urlMode === 'esm' ? 'helper.js' : 'atomics-wait-async.helper.js', source: browserHelperFile(code) });
       }
     },
   };

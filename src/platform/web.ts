@@ -1,5 +1,12 @@
-// Browser host: helpers are Web Workers from the shipped dist/helper.js (found next to the bundle),
-// falling back to a blob: URL of the same code; when CSP forbids both, an Error names the fix.
+// Browser host: helpers are Web Workers from the shipped dist/helper.js, falling back to a blob:
+// URL of the same code; when CSP forbids both, an Error names the fix.
+//
+// Finding the shipped file: the ESM build names it with the literal worker reference of
+// virtual:helper-url (a `new Worker` of a `new URL` of ./helper.js relative to import.meta.url),
+// which Vite and webpack turn into an emitted worker chunk; esbuild and Rollup leave it pointing next
+// to the bundle. The <script> build finds atomics-wait-async.helper.js next to its own src.
+// A worker is never started from a data: URL (a bundler that inlined the file): that candidate is
+// refused, named in the error, and the next one is tried.
 //
 // Browsers report a CSP `worker-src` block asynchronously: `new Worker(url)` returns, then the
 // worker fires an `error` event (measured in Chromium 156 and Firefox 140/153; a
@@ -8,8 +15,9 @@
 // window.onerror), and every later spawn — hence every later waitAsync that needs a helper — throws
 // the same Error synchronously, instead of retrying workers in a loop.
 import HELPER_SOURCE from 'virtual:helper-source';
-import { helperUrl } from 'virtual:helper-url';
+import { helperUrl, shippedWorker } from 'virtual:helper-url';
 import { config } from '../config';
+import { G } from '../intrinsics';
 import type { AgentMessage } from '../engine/protocol';
 import type { HelperEvents, Platform } from './types';
 
@@ -19,9 +27,24 @@ declare const reportError: ((e: unknown) => void) | undefined;
 const setT = setTimeout;
 const clearT = clearTimeout;
 
+/** One way to start a helper. Without `start` it was refused (`refused` says why), never tried. */
+interface Candidate {
+  /** The worker's URL where known (a bundler may route the shipped reference past us). */
+  url: string | undefined;
+  label: string;
+  start?: () => Worker;
+  refused?: string;
+}
+
+const DATA_REFUSED = 'refused: a helper never starts from a data: URL, which has an opaque origin ' +
+  "and is not covered by worker-src 'self'; a bundler inlined the helper file: emit it as a file " +
+  '(see the README, "Bundlers")';
+
 let blobUrl: string | undefined;
-/** The first URL that started a helper: later helpers go straight to it. */
-let good: string | undefined;
+/** The shipped helper as the bundle resolved it (probed once). */
+let shipped: Candidate | undefined;
+/** The first candidate that started a helper: later helpers go straight to it. */
+let good: Candidate | undefined;
 /** Every way to start a helper failed before any ever started: later spawns throw this at once. */
 let blocked: Error | undefined;
 /** CSP violations for worker scripts: blocked URI (browsers say "blob" for blob: URLs) → policy. */
@@ -41,18 +64,62 @@ function listenForViolations(): void {
   } catch { /* no events here */ }
 }
 
-function describe(url: string): string {
+function fromUrl(url: string, options?: WorkerOptions): Candidate {
+  if (/^\s*data:/i.test(url)) return { url, label: 'a data: URL', refused: DATA_REFUSED };
+  return { url, label: url, start: () => new Worker(url, options) };
+}
+
+/**
+ * Where the bundled worker reference to ./helper.js points, learnt without starting anything: the
+ * expression runs once against a stand-in global Worker that only records its arguments, and the
+ * real one is put back before any other code can run. So a data: URL a bundler put there is
+ * refused before it starts, and errors name the real URL.
+ */
+function probeShipped(expr: () => Worker): Candidate {
+  const g = G as unknown as Record<string, unknown>;
+  const own = Object.getOwnPropertyDescriptor(g, 'Worker');
+  let seen: { url: string; options?: WorkerOptions } | undefined;
+  let stray: { terminate?: unknown } | undefined;
+  if (!own || own.configurable) {
+    const recorder = function (url: unknown, options?: WorkerOptions) {
+      seen = { url: String(url), options };
+      return {};
+    };
+    try {
+      Object.defineProperty(g, 'Worker', { value: recorder, writable: true, configurable: true });
+      try {
+        stray = expr() as never;
+      } finally {
+        if (own) Object.defineProperty(g, 'Worker', own);
+        else delete g.Worker;
+      }
+    } catch {
+      seen = undefined;
+    }
+  }
+  if (seen) return fromUrl(seen.url, seen.options);
+  // The expression did not go through the global Worker (an unusual bundler): a worker it may have
+  // started is not ours to keep; start it as it is, URL unknown.
+  if (stray && typeof stray.terminate === 'function') (stray as Worker).terminate();
+  return { url: undefined, label: 'the bundled helper.js (URL unknown)', start: expr };
+}
+
+function describe(c: Candidate): string {
+  if (c.refused) return `${c.label} (${c.refused})`;
+  const url = c.url;
+  if (url === undefined) return c.label;
   const blob = url.startsWith('blob:');
   const name = blob ? 'a blob: URL' : url;
   const policy = violations.get(blob ? 'blob' : url) ?? (blob ? undefined : violations.get(url.split('#')[0]));
-  return policy !== undefined ? `${name} (blocked by Content-Security-Policy "${policy}")` : name;
+  return policy !== undefined ? `${name} (blocked by Content-Security-Policy "${policy}")` : `${name} (did not start)`;
 }
 
-function cspError(tried: string[], cause?: unknown): Error {
+function cspError(tried: Candidate[], cause?: unknown): Error {
   const e = new Error(
     'atomics-wait-async: no helper worker could start (tried ' + (tried.map(describe).join(', ') || 'nothing') + '). ' +
     "If the page sends a Content-Security-Policy, allow the helper with worker-src 'self' and serve " +
-    'dist/helper.js from your origin (or point configure({ helperUrl }) at it), or allow worker-src blob:.');
+    'dist/helper.js from your origin, next to your bundle (esbuild and Rollup do not copy it: see the ' +
+    'README, "Bundlers"), or point configure({ helperUrl }) at it; or allow worker-src blob:.');
   (e as { cause?: unknown }).cause = cause;
   return e;
 }
@@ -65,15 +132,19 @@ function surface(e: Error): void {
   } catch { /* never let reporting break the engine */ }
 }
 
-function candidates(): string[] {
+function candidates(): Candidate[] {
   if (good) return [good];
-  const list: string[] = [];
-  const own = config.helperUrl ?? helperUrl();
-  if (own) list.push(own);
+  const list: Candidate[] = [];
+  if (config.helperUrl) list.push(fromUrl(config.helperUrl));
+  else if (shippedWorker) list.push(shipped ??= probeShipped(shippedWorker));
+  else {
+    const own = helperUrl();
+    if (own) list.push(fromUrl(own));
+  }
   if (!config.helperUrl && typeof Blob === 'function' && typeof URL === 'function' && URL.createObjectURL) {
     try {
-      blobUrl ??= URL.createObjectURL(new Blob([HELPER_SOURCE], { type: 'text/javascript' }));
-      list.push(blobUrl);
+      const url = blobUrl ??= URL.createObjectURL(new Blob([HELPER_SOURCE], { type: 'text/javascript' }));
+      list.push({ url, label: 'a blob: URL', start: () => new Worker(url) });
     } catch { /* no blob URLs here */ }
   }
   return list;
@@ -88,8 +159,8 @@ export const platform: Platform = {
         'run Atomics.wait for it. Use it from a window or a dedicated worker.');
     }
     listenForViolations();
-    const urls = candidates();
-    const tried: string[] = [];
+    const queue = candidates();
+    const tried: Candidate[] = [];
     const log: AgentMessage[] = []; // replayed if a worker that started fails before it is ready
     let worker: Worker | undefined;
     let ready = false;
@@ -105,15 +176,16 @@ export const platform: Platform = {
 
     const start = (first: boolean): void => {
       let lastError: unknown;
-      while (urls.length) {
-        const url = urls.shift()!;
-        tried.push(url);
+      while (queue.length) {
+        const candidate = queue.shift()!;
+        tried.push(candidate);
+        if (!candidate.start) continue; // refused: named in the error
         try {
-          const w = new Worker(url);
+          const w = candidate.start();
           w.onmessage = (e: MessageEvent) => {
             if (!ready && e.data && e.data.type === 'ready') {
               ready = true;
-              good = url;
+              good = candidate;
               log.length = 0;
               return;
             }
@@ -123,7 +195,7 @@ export const platform: Platform = {
             e.preventDefault?.();
             w.terminate();
             if (dead) return;
-            if (!ready && urls.length) return start(false);
+            if (!ready && queue.length) return start(false);
             dead = true;
             let err: Error;
             if (ready) {

@@ -6,6 +6,7 @@
 //   isolated (default)  COOP same-origin + COEP require-corp + CORP same-origin
 //   csp-self            isolated + Content-Security-Policy: worker-src 'self'
 //   csp-none            isolated + Content-Security-Policy: worker-src 'none'
+//   csp-strict          isolated + Content-Security-Policy: default-src 'self'; worker-src 'self'
 //   no-coi              no COOP/COEP: SharedArrayBuffer is hidden
 // Every other response (scripts, workers) gets CORP same-origin and, unless the request's
 // Referer page is no-coi, COEP require-corp too (workers take COEP from their own response).
@@ -41,6 +42,7 @@ export const PROFILES = {
   isolated: { coi: true, csp: undefined },
   'csp-self': { coi: true, csp: "worker-src 'self'" },
   'csp-none': { coi: true, csp: "worker-src 'none'" },
+  'csp-strict': { coi: true, csp: "default-src 'self'; worker-src 'self'" },
   'no-coi': { coi: false, csp: undefined },
 };
 
@@ -89,13 +91,19 @@ function readBody(req) {
 /**
  * Starts the server. Returns { origin, port, session(pages, hooks), close() }.
  * A session is a queue of page paths (with query) that one browser walks through: the first is
- * reached through `${origin}/__next/<id>`, each later one through the answer to a report.
+ * reached through `${origin}/__next/<id>`, each later one through the answer to a report. A page
+ * given as an absolute URL of another origin (another server) is sent there as it is; with
+ * hooks.absolute every next URL is absolute (for sessions whose pages report from other origins).
+ * `onRequest({ method, path, status })`, if given, sees every finished request (path with query).
  */
-export async function startServer({ root = ROOT, verbose = false, log = console.log } = {}) {
+export async function startServer({ root = ROOT, verbose = false, log = console.log, onRequest } = {}) {
   const sessions = new Map();
   let nextSession = 1;
 
   const server = http.createServer(async (req, res) => {
+    if (onRequest) {
+      res.on('finish', () => onRequest({ method: req.method, path: req.url, status: res.statusCode }));
+    }
     let url;
     try {
       url = new URL(req.url, 'http://127.0.0.1');
@@ -191,7 +199,7 @@ export async function startServer({ root = ROOT, verbose = false, log = console.
           }
           const u = new URL(current.path, origin);
           u.searchParams.set('session', id);
-          return u.pathname + u.search;
+          return u.origin === origin && !hooks.absolute ? u.pathname + u.search : u.href;
         },
         report(body) {
           const page = current;
