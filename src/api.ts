@@ -28,6 +28,8 @@ export interface Api {
   installed(): boolean;
   configure(options: Options): void;
   stats(): Stats;
+  /** Starts helpers ahead of need; resolves once they can be armed (see the README, "Browsers"). */
+  ready(): Promise<void>;
   /** The shim itself, whatever the engine has (for differential tests and benchmarks). */
   shim: Shim;
   /** Test hook: kills helper threads as a crash would; the engine must replace them. */
@@ -96,6 +98,11 @@ function createApi(): Api {
       engine?.refreshKeepAlive();
     },
     stats: () => getEngine().stats(),
+    ready: () => {
+      const e = getEngine();
+      e.prestart();
+      return e.ready();
+    },
     crashHelpers: (which) => getEngine().crashHelpers(which),
   };
   return api;

@@ -22,6 +22,12 @@ export const install = api.install;
 export const uninstall = api.uninstall;
 /** Our own options: exactWaiters, helperUrl, idleTimeout, keepAlive, maxHelpers. */
 export const configure = api.configure;
+/**
+ * Starts helper threads ahead of need and resolves once they have started. In browsers a
+ * waitAsync can be armed before it returns only with a helper that has started: await this once
+ * before the first cross-thread wait of a page or worker (Node waits for a start by itself).
+ */
+export const ready = api.ready;
 /** Helper threads and pending waiters, for debugging deadlocks. */
 export const stats = api.stats;
 /** True where the engine has a native Atomics.waitAsync. */

@@ -86,6 +86,7 @@ export class Engine {
       wake: (h, token) => this.onWake(h, token),
       changed: (h, token) => this.onChanged(h, token),
       lost: (h, w) => this.onLost(h, w),
+      started: () => { if (this.needy.length) this.feed(); },
     });
   }
 
@@ -93,9 +94,14 @@ export class Engine {
     return this.pool.spawnError;
   }
 
-  /** Starts a helper ahead of need (install()), so the first waitAsync finds one. */
+  /** Starts helpers ahead of need (install()), so the first waitAsync finds one. */
   prestart(): void {
     this.pool.spare();
+  }
+
+  /** Resolves once every helper started so far is ready (browsers: only those can be armed in time). */
+  ready(): Promise<void> {
+    return this.pool.ready();
   }
 
   // ---- waitAsync's async path (DoWait steps after the comparison) ---------------------------
@@ -141,8 +147,8 @@ export class Engine {
     if (addr.armed.length < config.exactWaiters && !addr.firstUnarmed()) {
       let h: Helper | null;
       try {
-        // One to arm and one to spare: a spare starts while this call waits, ready for the next.
-        this.pool.spare(2);
+        // One to arm and spares: they start while this call waits, ready for the next.
+        this.pool.spare(undefined, true);
         h = this.pool.arm(w, value);
       } catch (e) {
         this.table.forgetIfIdle(addr);
@@ -161,6 +167,8 @@ export class Engine {
         w.helper = h;
         addr.armed[addr.armed.length] = h;
       } else {
+        // No helper free (maxHelpers), or in a browser none started yet: it waits for one.
+        if (!this.platform.startsWhileBlocked) this.missed++;
         this.needs(addr);
       }
     }

@@ -5,7 +5,7 @@
 import { now } from '../clock';
 import { config } from '../config';
 import {
-  Atom, SafeSet, SafeWeakMap, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call,
+  Atom, PromiseCtor, SafeSet, SafeWeakMap, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call,
   nativeWait,
 } from '../intrinsics';
 import type { HelperHandle, Platform } from '../platform/types';
@@ -16,8 +16,8 @@ import type { Value, Waiter } from './waiters';
 const FAIL_STREAK_LIMIT = 5;
 /**
  * How long waitAsync waits for its helper to block: asleep where this thread may block (covers a
- * helper's start on a loaded machine), spinning in a window, and only for a helper that has
- * started (a window must return to its event loop for a new worker to load).
+ * helper's start on a loaded machine), spinning in a window; in browsers only for a helper that
+ * has started (see Platform.startsWhileBlocked).
  */
 const ARM_SLEEP_MS = 2000;
 const ARM_SPIN_MS = 20;
@@ -69,6 +69,8 @@ export interface PoolEvents {
   changed(h: Helper, token: number): void;
   /** A bound helper died (a crash, uninstall, or it never started): its waiter is no longer queued. */
   lost(h: Helper, w: Waiter): void;
+  /** A helper has started: waiters short of one may get it. */
+  started(): void;
 }
 
 export class Pool {
@@ -76,18 +78,23 @@ export class Pool {
   private readonly bufferIds = new SafeWeakMap<SharedArrayBuffer, number>();
   private nextBufferId = 1;
   private failStreak = 0;
+  private readyWaiters: Array<() => void> = [];
   /** Set when helpers cannot start here; later waits that need one throw it instead of hanging. */
   spawnError: Error | undefined;
 
   constructor(private readonly platform: Platform, private readonly events: PoolEvents) {}
 
-  /** A free helper, preferring one that already has `buffer`; null if none is parked. */
+  /**
+   * A free helper, preferring one that already has `buffer`; null if none is parked. Where a
+   * helper cannot start while its creator waits (browsers), only started ones count.
+   */
   private parked(buffer: SharedArrayBuffer): Helper | null {
     const id = this.bufferIds.get(buffer);
+    const started = !this.platform.startsWhileBlocked;
     let any: Helper | null = null;
     for (let i = 0; i < this.helpers.length; i++) {
       const h = this.helpers[i];
-      if (h.waiter || h.state !== P.PARKED) continue;
+      if (h.waiter || h.state !== P.PARKED || (started && !h.ready)) continue;
       if (id !== undefined && h.known.has(id)) return h;
       any ??= h;
     }
@@ -101,8 +108,10 @@ export class Pool {
   }
 
   /**
-   * Binds a helper to `w` and sends it to block on `value`: a parked one, else a new one (within
-   * maxHelpers). Returns null when none is free. Does not wait for it to block.
+   * Binds a helper to `w` and sends it to block on `value`: a parked one, else (where a helper
+   * can start while its creator waits: Node) a new one within maxHelpers. Returns null when none
+   * is free; browsers then arm `w` when a spare has started (PoolEvents.started), in call order.
+   * Does not wait for it to block.
    */
   arm(w: Waiter, value: Value): Helper | null {
     for (;;) {
@@ -115,7 +124,7 @@ export class Pool {
       }
       h.waiter = null; // it retired meanwhile; its 'retired' message drops it
     }
-    if (this.helpers.length >= config.maxHelpers) return null;
+    if (this.helpers.length >= config.maxHelpers || !this.platform.startsWhileBlocked) return null;
     const h = this.spawn();
     this.write(h, w, value);
     aStore(h.ctrl, P.STATE, P.ARMING);
@@ -157,7 +166,9 @@ export class Pool {
     let s = h.state;
     if (s !== P.ARMING) return s;
     const block = mayBlock();
-    const until = now() + (block ? ARM_SLEEP_MS : h.ready ? ARM_SPIN_MS : 0);
+    // A helper that has not started yet starts only if this thread may wait for it (Node).
+    const bound = !h.ready && !this.platform.startsWhileBlocked ? 0 : block ? ARM_SLEEP_MS : ARM_SPIN_MS;
+    const until = now() + bound;
     // Asleep in growing steps rather than woken by the helper (see its serve()): the first steps
     // are shorter than a thread's wake-up, the later ones cheap while a new helper starts.
     for (let step = ARM_POLL_FIRST_MS; (s = h.state) === P.ARMING && h.alive; step = step < ARM_POLL_MAX_MS ? step * 2 : step) {
@@ -194,41 +205,60 @@ export class Pool {
 
   /**
    * Starts free helpers ahead of need until `n` are free or starting, so that a waitAsync finds
-   * one to arm instead of waiting for a thread to start.
+   * one to arm instead of waiting for a thread to start: more in browsers, where a burst of waits
+   * cannot wait for a start (see Platform.startsWhileBlocked).
    */
-  spare(n = 1): void {
+  spare(n = this.platform.startsWhileBlocked ? 2 : 4, strict = false): void {
     for (let free = this.freeCount(); free < n && !this.spawnError && this.helpers.length < config.maxHelpers; free++) {
       try {
         this.spawn();
-      } catch { /* spawnError is set: the next wait that needs a helper throws it */ }
+      } catch (e) {
+        // `strict` (a wait that needs one): the host's reason, unless a helper can still serve it.
+        if (strict && !free) throw e;
+        return;
+      }
     }
   }
 
   private spawn(): Helper {
     if (this.spawnError) throw this.spawnError;
     const h = new Helper(new SharedArrayBuffer(P.CTRL_BYTES));
-    try {
-      h.handle = this.platform.spawn({
-        message: (m) => {
-          if (!h.alive) return;
-          this.failStreak = 0;
-          if (m.type === 'wake') this.events.wake(h, m.token);
-          else if (m.type === 'changed') this.events.changed(h, m.token);
-          else if (m.type === 'ready') h.ready = true;
-          else if (m.type === 'retired') {
-            h.handle.terminate();
-            this.drop(h);
-          }
-        },
-        failed: (e) => this.failed(h, e),
-      });
-    } catch (e) {
-      this.spawnError = e as Error;
-      throw e;
-    }
+    h.handle = this.platform.spawn({
+      message: (m) => {
+        if (!h.alive) return;
+        this.failStreak = 0;
+        if (m.type === 'wake') this.events.wake(h, m.token);
+        else if (m.type === 'changed') this.events.changed(h, m.token);
+        else if (m.type === 'ready') {
+          h.ready = true;
+          this.checkReady();
+          this.events.started();
+        }
+        else if (m.type === 'retired') {
+          h.handle.terminate();
+          this.drop(h);
+        }
+      },
+      failed: (e) => this.failed(h, e),
+    });
     h.handle.post({ type: 'init', ctrl: h.sab, idle: config.idleTimeout });
     this.helpers[this.helpers.length] = h;
     return h;
+  }
+
+  /** Resolves once every live helper has started (or died). */
+  ready(): Promise<void> {
+    return new PromiseCtor<void>((resolve) => {
+      this.readyWaiters[this.readyWaiters.length] = resolve;
+      this.checkReady();
+    });
+  }
+
+  private checkReady(): void {
+    for (let i = 0; i < this.helpers.length; i++) if (!this.helpers[i].ready) return;
+    const ws = this.readyWaiters;
+    this.readyWaiters = [];
+    for (let i = 0; i < ws.length; i++) ws[i]();
   }
 
   /** Forgets a dead or terminated helper; its waiter, if any, is reported lost. */
@@ -236,6 +266,7 @@ export class Pool {
     if (!h.alive) return;
     h.alive = false;
     arrayRemove(this.helpers, h);
+    this.checkReady();
     const w = h.waiter;
     h.waiter = null;
     if (w) this.events.lost(h, w);

@@ -14,6 +14,7 @@ const { setTimeout: setT, clearTimeout: clearT, setInterval: setI, clearInterval
 
 export const platform: Platform = {
   name: 'node',
+  startsWhileBlocked: true,
   spawn(events) {
     let worker: Worker;
     try {

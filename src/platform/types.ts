@@ -15,6 +15,12 @@ export interface HelperEvents {
 
 export interface Platform {
   readonly name: 'node' | 'web';
+  /**
+   * Whether a helper can start while the thread that created it blocks in Atomics.wait. Node:
+   * yes. Browsers: no (measured in Chromium 156: a nested worker, or a window's, starts only once
+   * its creator returns to its event loop), so only helpers that already started can be waited for.
+   */
+  readonly startsWhileBlocked: boolean;
   /** Starts a helper thread or throws an Error that says how to fix the host. */
   spawn(events: HelperEvents): HelperHandle;
   /** A timer that never keeps the host alive by itself (like a native waitAsync). */

@@ -66,7 +66,20 @@ function listenForViolations(): void {
 
 function fromUrl(url: string, options?: WorkerOptions): Candidate {
   if (/^\s*data:/i.test(url)) return { url, label: 'a data: URL', refused: DATA_REFUSED };
-  return { url, label: url, start: () => new Worker(url, options) };
+  return { url, label: url, start: () => startWorker(url, options) };
+}
+
+/**
+ * A classic worker, or a module worker where the host runs only those (Deno throws
+ * NotSupportedError for classic ones). The helper has no imports or exports: it runs as either.
+ */
+function startWorker(url: string, options?: WorkerOptions): Worker {
+  try {
+    return new Worker(url, options);
+  } catch (e) {
+    if (!(e instanceof Error) || e.name !== 'NotSupportedError' || (options && options.type === 'module')) throw e;
+    return new Worker(url, { type: 'module' });
+  }
 }
 
 /**
@@ -115,9 +128,12 @@ function describe(c: Candidate): string {
 }
 
 function cspError(tried: Candidate[], cause?: unknown): Error {
+  // A Worker constructor that threw for another reason than a policy says so in its own words.
+  const thrown = cause instanceof Error && !violations.size && cause.name !== 'SecurityError'
+    ? ` The Worker constructor threw ${cause.name}: ${cause.message}.` : '';
   const e = new Error(
-    'atomics-wait-async: no helper worker could start (tried ' + (tried.map(describe).join(', ') || 'nothing') + '). ' +
-    "If the page sends a Content-Security-Policy, allow the helper with worker-src 'self' and serve " +
+    'atomics-wait-async: no helper worker could start (tried ' + (tried.map(describe).join(', ') || 'nothing') + ').' +
+    thrown + " If the page sends a Content-Security-Policy, allow the helper with worker-src 'self' and serve " +
     'dist/helper.js from your origin, next to your bundle (esbuild and Rollup do not copy it: see the ' +
     'README, "Bundlers"), or point configure({ helperUrl }) at it; or allow worker-src blob:.');
   (e as { cause?: unknown }).cause = cause;
@@ -144,7 +160,7 @@ function candidates(): Candidate[] {
   if (!config.helperUrl && typeof Blob === 'function' && typeof URL === 'function' && URL.createObjectURL) {
     try {
       const url = blobUrl ??= URL.createObjectURL(new Blob([HELPER_SOURCE], { type: 'text/javascript' }));
-      list.push({ url, label: 'a blob: URL', start: () => new Worker(url) });
+      list.push({ url, label: 'a blob: URL', start: () => startWorker(url) });
     } catch { /* no blob URLs here */ }
   }
   return list;
@@ -152,11 +168,13 @@ function candidates(): Candidate[] {
 
 export const platform: Platform = {
   name: 'web',
+  startsWhileBlocked: false,
   spawn(events: HelperEvents) {
     if (blocked) throw blocked;
     if (typeof Worker !== 'function') {
-      throw new Error('atomics-wait-async: this context has no Worker constructor, so no helper thread can ' +
-        'run Atomics.wait for it. Use it from a window or a dedicated worker.');
+      throw new Error('atomics-wait-async: this context has no Worker constructor (Safari before 16.4 has ' +
+        'none inside workers), so no helper thread can run Atomics.wait for it: wait from the window, or ' +
+        'use Atomics.wait in this worker.');
     }
     listenForViolations();
     const queue = candidates();
