@@ -14,23 +14,20 @@ import { Address, AddressTable, type Outcome, type Value, type Waiter } from './
 export type { Outcome };
 
 /**
- * Beyond the budget, wakes that land together are judged as one notify: JUDGE_MS after the last
- * of them, at most JUDGE_MAX_MS after the first, so that woken helpers whose threads run late on a
- * loaded machine have reported before the freed helpers are re-armed.
+ * Beyond the budget, wakes that land together are judged as one notify. A lone wake is judged
+ * JUDGE_MS after it: shorter than a mutex's hand-over (a notify(i, 1) per wake), which must not
+ * read as one notify reaching every helper. Two or more landing together are a wave of one notify
+ * (a notify-all): judged JUDGE_WAVE_MS after the last, so that woken helpers whose threads run
+ * late on a loaded machine have reported before the freed helpers are re-armed.
  */
-const JUDGE_MS = 2;
-const JUDGE_MAX_MS = 8;
-/**
- * A helper re-armed within this of a wave's last observed wake may have joined the queue after
- * the notify that caused it (its thread observed the wake late): the notify counts as reaching it.
- */
-const LATE_JOIN_MS = 4;
+const JUDGE_MS = 1;
+const JUDGE_WAVE_MS = 10;
 /** How often addresses short of helpers (maxHelpers reached) look for a free one, in ms. */
 const NEEDY_POLL_MS = 5;
 /** Longest the host is held open for the messages of wakes our own notify caused. */
 const OWN_WAKE_HOLD_MS = 200;
-/** When a helper whose waiter was settled ahead of its message is checked for that message. */
-const CLAIM_CHECK_MS = 1000;
+/** Longest a woken waiter waits for an older one's helper to report, to settle in queue order. */
+const ORDER_WAIT_MS = 1;
 
 export interface Stats {
   /** Helper threads alive. */
@@ -140,7 +137,7 @@ export class Engine {
     const addr = this.table.getOrCreate(buffer, byteIndex);
     const w: Waiter = {
       token: this.seq & 0x7fffffff, seq: this.seq++, address: addr, index, kind, value,
-      deadline: now() + t + resolution, heapIndex: -1, helper: null, done: false,
+      deadline: now() + t + resolution, heapIndex: -1, helper: null, covered: addr.armed.length > 0, done: false,
       resolve: undefined!, reject: undefined, prev: null, next: null,
     };
     // Within the budget, and behind no older waiter that is still short of a helper (FIFO).
@@ -227,40 +224,34 @@ export class Engine {
   private onWake(h: Helper, token: number): void {
     const w = h.waiter;
     if (!w || w.token !== token || h.state !== P.WOKEN) return;
-    if (w.done) { // settled ahead of this message (see below)
-      h.waiter = null;
-      this.free(h, w.address);
-      return;
-    }
-    // The native queue is FIFO: our helpers that blocked before this one were woken too, by this
-    // notify or an earlier one, even if their threads have not run yet. Their waiters settle
-    // first, so promises settle in native's order; their messages then only free the helper.
-    const armed = w.address.armed;
-    const at = h.ctrlF64[P.BLOCKED_AT_F64];
-    for (let i = 0; i < armed.length && armed[i] !== h;) {
-      const x = armed[i];
-      const s = x.state;
-      if (s === P.WOKEN) this.woke(x);
-      else if (s === P.BLOCKED && x.ctrlF64[P.BLOCKED_AT_F64] < at) this.claim(x);
-      else i++;
-    }
-    this.woke(h);
+    this.settleWoken(w.address, false);
   }
 
-  /** Settles "ok" the waiter of `x`, queued ahead of a helper that woke; its own message follows. */
-  private claim(x: Helper): void {
-    const w = x.waiter!;
-    arrayRemove(w.address.armed, x);
-    w.helper = null;
-    this.wakeArrived();
-    this.settle(w, 'ok');
-    // Its message frees it. Should it never come (it was not queued ahead after all), it is
-    // taken off the waiter once its state shows it: it parks, passing on a wake it absorbs.
-    this.platform.setTimer(() => {
-      if (x.waiter !== w) return;
-      const s = this.pool.cancel(x);
-      if (s === P.EXPIRED || s === P.CHANGED) this.pool.release(x);
-    }, CLAIM_CHECK_MS);
+  /**
+   * Settles, in queue order, the waiters whose helpers woke. A helper queued ahead of a woken one
+   * (it blocked first) was woken too unless it had not really entered the queue yet (the moment
+   * between publishing BLOCKED and blocking), so its waiter is waited for, ORDER_WAIT_MS at most,
+   * and promises settle in native's order. `force`: the wait is over; settle what woke.
+   */
+  private settleWoken(addr: Address, force: boolean): void {
+    const armed = addr.armed;
+    let waiting = false;
+    for (let i = 0; i < armed.length;) {
+      const x = armed[i];
+      const s = x.state;
+      if (s === P.WOKEN && !waiting) { this.woke(x); continue; }
+      if (s === P.BLOCKED && !force) waiting = true;
+      i++;
+    }
+    // Younger ones left waiting for an older one's message: settle them at the latest then.
+    if (waiting && !addr.orderTimer) {
+      let younger = false;
+      for (let i = 0; i < armed.length; i++) if (armed[i].state === P.WOKEN) younger = true;
+      if (younger) {
+        addr.orderTimer = true;
+        this.platform.setTimer(() => { addr.orderTimer = false; this.settleWoken(addr, true); }, ORDER_WAIT_MS);
+      }
+    }
   }
 
   private wakeArrived(): void {
@@ -276,7 +267,7 @@ export class Engine {
     const w = h.waiter!;
     const addr = w.address;
     this.wakeArrived();
-    arrayRemove(addr.armed, h);
+    addr.unarm(h, this.seq++);
     w.helper = null;
     h.waiter = null; // the agent's now: a late copy of its message finds nothing
     this.settle(w, 'ok');
@@ -293,12 +284,8 @@ export class Engine {
     let list = this.held.get(addr);
     if (!list) this.held.set(addr, (list = []));
     list[list.length] = h;
-    // Judged once no wake landed for JUDGE_MS, and at most JUDGE_MAX_MS after the first.
-    const t = now();
-    if (addr.judgeTimer === undefined) addr.judgeFirst = t;
-    else this.platform.clearTimer(addr.judgeTimer);
-    const at = t + JUDGE_MS < addr.judgeFirst + JUDGE_MAX_MS ? t + JUDGE_MS : addr.judgeFirst + JUDGE_MAX_MS;
-    addr.judgeTimer = this.platform.setTimer(() => this.judge(addr), at - t);
+    if (addr.judgeTimer !== undefined) this.platform.clearTimer(addr.judgeTimer);
+    addr.judgeTimer = this.platform.setTimer(() => this.judge(addr), list.length > 1 ? JUDGE_WAVE_MS : JUDGE_MS);
   }
 
   /**
@@ -308,10 +295,7 @@ export class Engine {
    * helpers stand for the oldest waiters left.
    */
   private judge(addr: Address): void {
-    for (let i = 0; i < addr.armed.length; i++) {
-      const x = addr.armed[i];
-      if (x.state === P.WOKEN) { this.woke(x); i--; } // its message is still on the way
-    }
+    this.settleWoken(addr, true); // messages still on the way
     addr.judgeTimer = undefined;
     const list = this.held.get(addr) || [];
     this.held.delete(addr);
@@ -319,26 +303,20 @@ export class Engine {
     for (let i = 0; i < list.length; i++) {
       if (!top || list[i].ctrlF64[P.BLOCKED_AT_F64] > top.ctrlF64[P.BLOCKED_AT_F64]) top = list[i];
     }
-    let woken = list.length;
-    if (top) {
-      const at = top.ctrlF64[P.BLOCKED_AT_F64];
-      // FIFO: helpers queued ahead of a woken one were woken too, whether or not they ran yet.
-      for (let i = 0; i < addr.armed.length;) {
-        const x = addr.armed[i];
-        if (x.state === P.BLOCKED && x.ctrlF64[P.BLOCKED_AT_F64] < at) { this.claim(x); woken++; } else i++;
-      }
-    }
-    const foreign = woken > addr.ownCredit;
+    const foreign = list.length > addr.ownCredit;
     addr.ownCredit = 0;
     if (top && foreign && addr.firstUnarmed()) {
       const wokeAt = top.ctrlF64[P.WOKE_AT_F64];
-      // Did the notify come before the helpers still queued behind the wave had joined? A helper
-      // re-armed for a waiter already waiting may have joined just after it (within LATE_JOIN_MS).
-      const before = (x: Helper) => wokeAt < x.ctrlF64[P.BLOCKED_AT_F64] + (x.recycled ? LATE_JOIN_MS : 0);
+      // A helper still queued that joined after the wave's last wake was seen joined after its
+      // notify: the notify may have been meant for it too.
+      const before = (x: Helper) => wokeAt < x.ctrlF64[P.BLOCKED_AT_F64];
+      // Helpers that blocked before the wave's last one are ahead of it: woken too (FIFO), their
+      // messages still on the way, or not queued yet back then. Only those behind it tell.
+      const at = top.ctrlF64[P.BLOCKED_AT_F64];
       let reached = true;
       for (let i = 0; i < addr.armed.length && reached; i++) {
         const x = addr.armed[i];
-        if (x.state === P.BLOCKED && !before(x)) reached = false;
+        if (x.state === P.BLOCKED && x.ctrlF64[P.BLOCKED_AT_F64] > at && !before(x)) reached = false;
       }
       if (reached) {
         for (let x = addr.head; x;) {
@@ -392,14 +370,21 @@ export class Engine {
     const w = h.waiter;
     if (!w || w.token !== token || h.state !== P.CHANGED) return;
     const addr = w.address;
-    let through = false;
+    if (w.done) { // settled meanwhile (a same-thread notify, its deadline, an over-wake)
+      h.waiter = null;
+      this.recycle(h, addr);
+      return;
+    }
+    // Or the address had a helper of ours bound all along since it registered (a waiter beyond
+    // the budget, re-armed after older helpers timed out: they were queued through the change).
+    let through = w.covered && addr.uncoveredAt < w.seq;
     for (let i = 0; i < addr.armed.length && !through; i++) {
       const x = addr.armed[i];
       const xs = x.state;
       // Queued then, or woken since (a notify that reached it came after the change, or went to it).
       through = x !== h && (xs === P.BLOCKED || xs === P.WOKEN) && x.armSeq < w.seq;
     }
-    arrayRemove(addr.armed, h);
+    addr.unarm(h, this.seq++);
     if (through) {
       this.bind(w, h); // now the newest in the queue
       this.pool.rearm(h, w, readMemory(w));
@@ -413,7 +398,7 @@ export class Engine {
   /** A helper died while bound to `w`. */
   private onLost(h: Helper, w: Waiter): void {
     const addr = w.address;
-    arrayRemove(addr.armed, h);
+    addr.unarm(h, this.seq++);
     w.helper = null;
     if (w.done) return;
     // It woke (or judged the value changed) and its message died with it: a wakeup.
@@ -461,7 +446,7 @@ export class Engine {
    */
   private detach(w: Waiter, s: number): Helper | null {
     const h = w.helper!;
-    arrayRemove(w.address.armed, h);
+    w.address.unarm(h, this.seq++);
     w.helper = null;
     if (s !== P.EXPIRED && s !== P.CHANGED) return null;
     h.waiter = null;

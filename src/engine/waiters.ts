@@ -18,6 +18,8 @@ export interface Waiter extends Timed {
   readonly kind: number;
   readonly value: Value;
   helper: Helper | null;
+  /** Another helper of the address was bound when it registered (see Address.uncoveredAt). */
+  readonly covered: boolean;
   done: boolean;
   resolve: (o: Outcome) => void;
   /** Only for cancellable waits (waitFor): rejects with the abort reason. */
@@ -32,13 +34,27 @@ export class Address {
   length = 0;
   /** Helpers standing for waiters here, oldest in the native queue first. */
   readonly armed: Helper[] = [];
+  /** Registration order (Waiter.seq) when `armed` last became empty: no helper of ours stood here. */
+  uncoveredAt = 0;
   /** Wakes of ours our own notify caused and whose message has not come yet. */
   ownCredit = 0;
-  /** The timer that will judge the wakes landing together (see Engine.judge), and when the first landed. */
+  /** A timer will settle woken waiters that waited for an older one (see Engine.settleWoken). */
+  orderTimer = false;
+  /** The timer that will judge the wakes landing together (see Engine.judge). */
   judgeTimer: unknown = undefined;
-  judgeFirst = 0;
 
   constructor(readonly buffer: SharedArrayBuffer, readonly byteIndex: number) {}
+
+  /** Takes a helper off this address's armed list. */
+  unarm(h: Helper, seq: number): void {
+    for (let i = 0; i < this.armed.length; i++) {
+      if (this.armed[i] !== h) continue;
+      for (let j = i + 1; j < this.armed.length; j++) this.armed[j - 1] = this.armed[j];
+      this.armed.length--;
+      if (!this.armed.length) this.uncoveredAt = seq;
+      return;
+    }
+  }
 
   push(w: Waiter): void {
     w.prev = this.tail;
@@ -89,7 +105,7 @@ export class AddressTable {
 
   /** Drops an address that has no waiters and no helpers left. */
   forgetIfIdle(a: Address): void {
-    if (a.length || a.armed.length || a.judgeTimer !== undefined) return;
+    if (a.length || a.armed.length || a.judgeTimer !== undefined || a.orderTimer) return;
     const m = this.byBuffer.get(a.buffer);
     if (m && m.get(a.byteIndex) === a) {
       m.delete(a.byteIndex);

@@ -205,7 +205,6 @@ export const platform: Platform = {
               ready = true;
               good = candidate;
               log.length = 0;
-              return;
             }
             events.message(e.data);
           };
