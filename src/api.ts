@@ -28,8 +28,8 @@ export interface Api {
   installed(): boolean;
   configure(options: Options): void;
   stats(): Stats;
-  /** Starts helpers ahead of need; resolves once they can be armed (see the README, "Browsers"). */
-  ready(): Promise<void>;
+  /** Starts helpers ahead of need (`helpers` free ones); resolves once they can be armed. */
+  ready(helpers?: number): Promise<void>;
   /** The shim itself, whatever the engine has (for differential tests and benchmarks). */
   shim: Shim;
   /** Test hook: kills helper threads as a crash would; the engine must replace them. */
@@ -98,10 +98,11 @@ function createApi(): Api {
       engine?.refreshKeepAlive();
     },
     stats: () => getEngine().stats(),
-    ready: () => {
-      const e = getEngine();
-      e.prestart();
-      return e.ready();
+    ready: (helpers?: number) => {
+      if (helpers !== undefined && (typeof helpers !== 'number' || !Number.isInteger(helpers) || helpers < 0)) {
+        throw new TypeError('atomics-wait-async: ready(helpers): expected an integer >= 0, the waits you expect at once');
+      }
+      return getEngine().ready(helpers);
     },
     crashHelpers: (which) => getEngine().crashHelpers(which),
   };

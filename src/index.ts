@@ -23,9 +23,10 @@ export const uninstall = api.uninstall;
 /** Our own options: exactWaiters, helperUrl, idleTimeout, keepAlive, maxHelpers. */
 export const configure = api.configure;
 /**
- * Starts helper threads ahead of need and resolves once they have started. In browsers a
- * waitAsync can be armed before it returns only with a helper that has started: await this once
- * before the first cross-thread wait of a page or worker (Node waits for a start by itself).
+ * Starts helper threads ahead of need (`helpers` free ones: as many as the waits you expect at
+ * once, default 4 in browsers) and resolves once they have started. In browsers a waitAsync can be
+ * armed before it returns only with a helper that has started: await this once before the first
+ * cross-thread wait of a page or worker (Node waits for a start by itself).
  */
 export const ready = api.ready;
 /** Helper threads and pending waiters, for debugging deadlocks. */

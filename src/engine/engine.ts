@@ -14,20 +14,18 @@ import { Address, AddressTable, type Outcome, type Value, type Waiter } from './
 export type { Outcome };
 
 /**
- * Beyond the budget, wakes that land together are judged as one notify. A lone wake is judged
- * JUDGE_MS after it: shorter than a mutex's hand-over (a notify(i, 1) per wake), which must not
- * read as one notify reaching every helper. Two or more landing together are a wave of one notify
- * (a notify-all): judged JUDGE_WAVE_MS after the last, so that woken helpers whose threads run
- * late on a loaded machine have reported before the freed helpers are re-armed.
+ * Beyond the budget, the wakes landing within JUDGE_MS of the first are judged together, so that
+ * woken helpers whose threads run late on a loaded machine (a notify-all wakes them all at once)
+ * have reported before the freed helpers are re-armed. The price: K notify(i, 1) within it (a
+ * hand-over faster than one per JUDGE_MS / K) read as one notify that reached every helper.
  */
-const JUDGE_MS = 1;
-const JUDGE_WAVE_MS = 10;
+const JUDGE_MS = 10;
 /** How often addresses short of helpers (maxHelpers reached) look for a free one, in ms. */
 const NEEDY_POLL_MS = 5;
 /** Longest the host is held open for the messages of wakes our own notify caused. */
 const OWN_WAKE_HOLD_MS = 200;
 /** Longest a woken waiter waits for an older one's helper to report, to settle in queue order. */
-const ORDER_WAIT_MS = 1;
+const ORDER_WAIT_MS = 10;
 
 export interface Stats {
   /** Helper threads alive. */
@@ -96,8 +94,12 @@ export class Engine {
     this.pool.spare();
   }
 
-  /** Resolves once every helper started so far is ready (browsers: only those can be armed in time). */
-  ready(): Promise<void> {
+  /**
+   * Starts helpers until `n` are free, and resolves once every helper has started (browsers: only
+   * started ones can be armed before waitAsync returns).
+   */
+  ready(n?: number): Promise<void> {
+    this.pool.spare(n);
     return this.pool.ready();
   }
 
@@ -155,6 +157,12 @@ export class Engine {
         h.armSeq = this.seq++;
         h.recycled = false;
         const s = this.pool.awaitArming(h);
+        // Published BLOCKED is a moment before queued: a store the memory already shows came
+        // before this call returns, so it linearizes before the call (as a CHANGED does).
+        if (s === P.BLOCKED && readMemory(w) !== value && this.pool.cancel(h) === P.BLOCKED) {
+          this.table.forgetIfIdle(addr);
+          return 'not-equal';
+        }
         if (s === P.CHANGED) {
           this.pool.release(h);
           this.table.forgetIfIdle(addr);
@@ -235,22 +243,26 @@ export class Engine {
    */
   private settleWoken(addr: Address, force: boolean): void {
     const armed = addr.armed;
-    let waiting = false;
-    for (let i = 0; i < armed.length;) {
-      const x = armed[i];
-      const s = x.state;
-      if (s === P.WOKEN && !waiting) { this.woke(x); continue; }
-      if (s === P.BLOCKED && !force) waiting = true;
-      i++;
-    }
-    // Younger ones left waiting for an older one's message: settle them at the latest then.
-    if (waiting && !addr.orderTimer) {
-      let younger = false;
-      for (let i = 0; i < armed.length; i++) if (armed[i].state === P.WOKEN) younger = true;
-      if (younger) {
-        addr.orderTimer = true;
-        this.platform.setTimer(() => { addr.orderTimer = false; this.settleWoken(addr, true); }, ORDER_WAIT_MS);
+    for (;;) {
+      // The woken helper that blocked first (a re-sliced one re-joined the queue's tail: BLOCKED_AT).
+      let first: Helper | null = null;
+      for (let i = 0; i < armed.length; i++) {
+        const x = armed[i];
+        if (x.state === P.WOKEN && (!first || P.before(x.blockedAt, first.blockedAt))) first = x;
       }
+      if (!first) return;
+      let ahead = false;
+      for (let i = 0; i < armed.length && !force && !ahead; i++) {
+        const x = armed[i];
+        ahead = x.state === P.BLOCKED && P.before(x.blockedAt, first.blockedAt);
+      }
+      if (ahead) break;
+      this.woke(first);
+    }
+    // Woken ones left waiting for an older one's message: settled at the latest then.
+    if (!addr.orderTimer) {
+      addr.orderTimer = true;
+      this.platform.setTimer(() => { addr.orderTimer = false; this.settleWoken(addr, true); }, ORDER_WAIT_MS);
     }
   }
 
@@ -284,8 +296,7 @@ export class Engine {
     let list = this.held.get(addr);
     if (!list) this.held.set(addr, (list = []));
     list[list.length] = h;
-    if (addr.judgeTimer !== undefined) this.platform.clearTimer(addr.judgeTimer);
-    addr.judgeTimer = this.platform.setTimer(() => this.judge(addr), list.length > 1 ? JUDGE_WAVE_MS : JUDGE_MS);
+    if (addr.judgeTimer === undefined) addr.judgeTimer = this.platform.setTimer(() => this.judge(addr), JUDGE_MS);
   }
 
   /**
@@ -301,29 +312,29 @@ export class Engine {
     this.held.delete(addr);
     let top: Helper | null = null; // the wave's last helper in queue order
     for (let i = 0; i < list.length; i++) {
-      if (!top || list[i].ctrlF64[P.BLOCKED_AT_F64] > top.ctrlF64[P.BLOCKED_AT_F64]) top = list[i];
+      if (!top || P.before(top.blockedAt, list[i].blockedAt)) top = list[i];
     }
     const foreign = list.length > addr.ownCredit;
     addr.ownCredit = 0;
     if (top && foreign && addr.firstUnarmed()) {
-      const wokeAt = top.ctrlF64[P.WOKE_AT_F64];
+      const wokeAt = top.wokeAt;
       // A helper still queued that joined after the wave's last wake was seen joined after its
       // notify: the notify may have been meant for it too.
-      const before = (x: Helper) => wokeAt < x.ctrlF64[P.BLOCKED_AT_F64];
+      const joinedAfter = (x: Helper) => P.before(wokeAt, x.blockedAt);
       // Helpers that blocked before the wave's last one are ahead of it: woken too (FIFO), their
       // messages still on the way, or not queued yet back then. Only those behind it tell.
-      const at = top.ctrlF64[P.BLOCKED_AT_F64];
+      const at = top.blockedAt;
       let reached = true;
       for (let i = 0; i < addr.armed.length && reached; i++) {
         const x = addr.armed[i];
-        if (x.state === P.BLOCKED && x.ctrlF64[P.BLOCKED_AT_F64] > at && !before(x)) reached = false;
+        if (x.state === P.BLOCKED && P.before(at, x.blockedAt) && !joinedAfter(x)) reached = false;
       }
       if (reached) {
         for (let x = addr.head; x;) {
           const next = x.next;
           const h = x.helper;
           if (!h) this.settle(x, 'ok');
-          else if (h.recycled && before(h)) {
+          else if (h.recycled && joinedAfter(h)) {
             const f = this.detach(x, this.pool.cancel(h));
             this.settle(x, 'ok');
             if (f) list[list.length] = f;

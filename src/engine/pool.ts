@@ -23,6 +23,7 @@ const ARM_SLEEP_MS = 2000;
 const ARM_SPIN_MS = 20;
 const ARM_POLL_FIRST_MS = 0.01;
 const ARM_POLL_MAX_MS = 1;
+const ARM_SETTLE_MS = 0.02;
 
 /** Whether Atomics.wait may block this thread (not a browser window's main thread); probed on first need. */
 let canBlock: boolean | undefined;
@@ -62,6 +63,14 @@ export class Helper {
   get state(): number {
     return aLoad(this.ctrl, P.STATE);
   }
+
+  get blockedAt(): number {
+    return aLoad(this.ctrl, P.BLOCKED_AT);
+  }
+
+  get wokeAt(): number {
+    return aLoad(this.ctrl, P.WOKE_AT);
+  }
 }
 
 export interface PoolEvents {
@@ -78,6 +87,8 @@ export class Pool {
   private readonly bufferIds = new SafeWeakMap<SharedArrayBuffer, number>();
   private nextBufferId = 1;
   private failStreak = 0;
+  /** The counter helpers take tickets from (protocol.ts, BLOCKED_AT). */
+  private readonly tickets = new SharedArrayBuffer(4);
   private readyWaiters: Array<() => void> = [];
   /** Set when helpers cannot start here; later waits that need one throw it instead of hanging. */
   spawnError: Error | undefined;
@@ -176,6 +187,9 @@ export class Pool {
       if (left <= 0) break;
       if (block) call(nativeWait, Atom, h.ctrl, P.STATE, P.ARMING, left < step ? left : step);
     }
+    // Where it may, this thread steps aside a moment: the helper, if it shares this core, has
+    // published BLOCKED but may not be in the queue yet, and this thread running on would delay it.
+    if (s === P.BLOCKED && block) call(nativeWait, Atom, h.ctrl, P.STATE, P.BLOCKED, ARM_SETTLE_MS);
     return s;
   }
 
@@ -241,7 +255,7 @@ export class Pool {
       },
       failed: (e) => this.failed(h, e),
     });
-    h.handle.post({ type: 'init', ctrl: h.sab, idle: config.idleTimeout });
+    h.handle.post({ type: 'init', ctrl: h.sab, tickets: this.tickets, idle: config.idleTimeout });
     this.helpers[this.helpers.length] = h;
     return h;
   }

@@ -32,12 +32,18 @@ export const INDEX = 2; // element index in a view of KIND over the whole buffer
 export const KIND = 3; // KIND_I32 | KIND_I64
 export const VALUE_I32 = 4;
 export const TOKEN = 5; // the waiter's id, echoed in messages
+/**
+ * Tickets from the agent's shared counter (the init message's `tickets`), taken just before the
+ * helper blocks and just after its wait returned "ok": one order for the events of all the
+ * agent's helpers, which no thread's clock gives (each worker's performance.now() has its own
+ * origin). Int32, compared wrap-safe (see `before`).
+ */
+export const BLOCKED_AT = 6;
+export const WOKE_AT = 7;
 /** BigInt64 slot (bytes 24..31): the expected value of a BigInt64Array waiter. */
 export const VALUE_I64 = 3;
-/** Float64 slots, on the helper's own clock or relative to the moment it picks the waiter up. */
+/** Float64 slot, relative to the moment the helper picks the waiter up. */
 export const REMAIN_F64 = 4; // bytes 32..39: ms left to the waiter's deadline when armed, or +∞
-export const BLOCKED_AT_F64 = 5; // bytes 40..47: helper clock just before it blocked
-export const WOKE_AT_F64 = 6; // bytes 48..55: helper clock just after its wait returned "ok"
 
 export const PARKED = 0;
 export const ARMING = 1;
@@ -60,5 +66,10 @@ export type HelperMessage =
 
 /** Messages from the agent to a helper. */
 export type AgentMessage =
-  | { type: 'init'; ctrl: SharedArrayBuffer; idle: number }
+  | { type: 'init'; ctrl: SharedArrayBuffer; tickets: SharedArrayBuffer; idle: number }
   | { type: 'buffer'; id: number; buf: SharedArrayBuffer };
+
+/** Ticket a was taken before ticket b (Int32 tickets wrap). */
+export function before(a: number, b: number): boolean {
+  return ((a - b) | 0) < 0;
+}

@@ -3,8 +3,8 @@
 // and counts it exactly as it would count a native waiter. The STATE machine is in
 // src/engine/protocol.ts; between waiters the helper sleeps on its own STATE word.
 import {
-  ARMING, BLOCKED, BLOCKED_AT_F64, BUF_ID, CANCELLED, CHANGED, EXPIRED, INDEX, KIND, KIND_I64,
-  PARKED, REMAIN_F64, RETIRED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT_F64, WOKEN,
+  ARMING, BLOCKED, BLOCKED_AT, BUF_ID, CANCELLED, CHANGED, EXPIRED, INDEX, KIND, KIND_I64,
+  PARKED, REMAIN_F64, RETIRED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT, WOKEN,
   type AgentMessage, type HelperMessage,
 } from '../engine/protocol';
 
@@ -41,6 +41,7 @@ const MIN_SLICE = 20;
 let ctrl: Int32Array;
 let ctrl64: BigInt64Array;
 let ctrlF64: Float64Array;
+let tickets: Int32Array;
 let idle = 2000;
 let running = false;
 interface BufferEntry { buf: SharedArrayBuffer; i32?: Int32Array; i64?: BigInt64Array }
@@ -65,6 +66,7 @@ port.listen((m) => {
     ctrl = new Int32Array(m.ctrl);
     ctrl64 = new BigInt64Array(m.ctrl);
     ctrlF64 = new Float64Array(m.ctrl);
+    tickets = new Int32Array(m.tickets);
     idle = m.idle;
   } else {
     buffers.set(m.id, { buf: m.buf });
@@ -97,7 +99,7 @@ function serve(): boolean {
     }
     return true;
   }
-  ctrlF64[BLOCKED_AT_F64] = clock();
+  Atomics.store(ctrl, BLOCKED_AT, Atomics.add(tickets, 0, 1));
   if (!cas(ARMING, BLOCKED)) return true; // cancelled before we got here
   // No notify of the agent here: it polls. Waking it now could preempt this thread on its way
   // into the wait queue, and the agent would return from waitAsync with its waiter not yet queued.
@@ -109,7 +111,7 @@ function serve(): boolean {
     const slice = left < idle ? (left > 0 ? left : 0) : (idle > MIN_SLICE ? idle : MIN_SLICE);
     const r = Atomics.wait(view, index, value, slice);
     if (r === 'ok') {
-      ctrlF64[WOKE_AT_F64] = clock();
+      Atomics.store(ctrl, WOKE_AT, Atomics.add(tickets, 0, 1));
       if (cas(BLOCKED, WOKEN)) port.post({ type: 'wake', token });
       else Atomics.notify(view, index, 1); // the waiter was gone: pass the wake we absorbed on
       return true;
@@ -127,7 +129,7 @@ function serve(): boolean {
       return true;
     }
     resliced = true;
-    ctrlF64[BLOCKED_AT_F64] = clock(); // it joins the queue's tail again
+    Atomics.store(ctrl, BLOCKED_AT, Atomics.add(tickets, 0, 1)); // it joins the queue's tail again
   }
 }
 

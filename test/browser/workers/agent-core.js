@@ -155,14 +155,19 @@
         var value = m.kind === 'i64' ? BigInt(m.value) : m.value;
         var sync = [];
         g.all = [];
-        for (var i = 0; i < m.n; i++) {
-          var res = waitAsync(view, m.index, value, m.timeout === null ? undefined : m.timeout);
-          if (!res.async) { sync.push(res.value); continue; }
-          g.all.push(res.value.then((function (k) {
-            return function (o) { g.outcomes[k] = o; g.order.push(k); g.settled++; };
-          })(i)));
-        }
-        return { registered: g.all.length, sync: sync };
+        // The shim in a browser arms a wait in time only with a started helper: start them first,
+        // as the README says (ready()).
+        var shimmed = lib.ready && lib.shim && (useGlobal ? Atomics.waitAsync : lib.waitAsync) === lib.shim.waitAsync;
+        return (shimmed ? lib.ready(m.n) : Promise.resolve()).then(function () {
+          for (var i = 0; i < m.n; i++) {
+            var res = waitAsync(view, m.index, value, m.timeout === null ? undefined : m.timeout);
+            if (!res.async) { sync.push(res.value); continue; }
+            g.all.push(res.value.then((function (k) {
+              return function (o) { g.outcomes[k] = o; g.order.push(k); g.settled++; };
+            })(i)));
+          }
+          return { registered: g.all.length, sync: sync };
+        });
       },
       /** Outcomes of a group once `count` of them settled (or all, by default), or at the deadline. */
       collect: function (m) {
