@@ -25,7 +25,7 @@ const NEEDY_POLL_MS = 5;
 /** Longest the host is held open for the messages of wakes our own notify caused. */
 const OWN_WAKE_HOLD_MS = 200;
 /** Longest a woken waiter waits for an older one's helper to report, to settle in queue order. */
-const ORDER_WAIT_MS = 10;
+const ORDER_WAIT_MS = 50;
 
 export interface Stats {
   /** Helper threads alive. */
@@ -96,11 +96,15 @@ export class Engine {
 
   /**
    * Starts helpers until `n` are free, and resolves once every helper has started (browsers: only
-   * started ones can be armed before waitAsync returns).
+   * started ones can be armed before waitAsync returns) and the free ones have `buffers`.
    */
-  ready(n?: number): Promise<void> {
+  ready(n?: number, buffers: SharedArrayBuffer[] = []): Promise<void> {
     this.pool.spare(n);
-    return this.pool.ready();
+    return this.pool.ready().then(() => {
+      const shared: Promise<void>[] = [];
+      for (let i = 0; i < buffers.length; i++) shared[shared.length] = this.pool.share(buffers[i]);
+      return PromiseCtor.all(shared).then(() => undefined);
+    });
   }
 
   // ---- waitAsync's async path (DoWait steps after the comparison) ---------------------------
@@ -172,7 +176,7 @@ export class Engine {
         w.helper = h;
         addr.armed[addr.armed.length] = h;
       } else {
-        // No helper free (maxHelpers), or in a browser none started yet: it waits for one.
+        // No helper free (maxHelpers), or in a browser none started (or with this buffer) yet.
         if (!this.platform.startsWhileBlocked) this.missed++;
         this.needs(addr);
       }

@@ -5,7 +5,7 @@
 import { now } from '../clock';
 import { config } from '../config';
 import {
-  Atom, PromiseCtor, SafeSet, SafeWeakMap, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call,
+  Atom, PromiseCtor, SafeMap, SafeWeakMap, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call,
   nativeWait,
 } from '../intrinsics';
 import type { HelperHandle, Platform } from '../platform/types';
@@ -43,8 +43,9 @@ export class Helper {
   readonly ctrl: Int32Array;
   readonly ctrl64: BigInt64Array;
   readonly ctrlF64: Float64Array;
-  /** Buffer ids this helper has been sent. */
-  readonly known = new SafeSet<number>();
+  /** Buffer ids this helper has been sent, with how many buffer messages it had been sent by then. */
+  readonly known = new SafeMap<number, number>();
+  sent = 0;
   waiter: Waiter | null = null;
   /** When it was last armed, in the engine's registration order (compared with Waiter.seq). */
   armSeq = 0;
@@ -87,8 +88,8 @@ export class Pool {
   private readonly bufferIds = new SafeWeakMap<SharedArrayBuffer, number>();
   private nextBufferId = 1;
   private failStreak = 0;
-  /** The counter helpers take tickets from (protocol.ts, BLOCKED_AT). */
-  private readonly tickets = new SharedArrayBuffer(4);
+  /** The counter helpers take tickets from (protocol.ts, BLOCKED_AT); made with the first helper. */
+  private tickets: SharedArrayBuffer | undefined;
   private readyWaiters: Array<() => void> = [];
   /** Set when helpers cannot start here; later waits that need one throw it instead of hanging. */
   spawnError: Error | undefined;
@@ -106,10 +107,28 @@ export class Pool {
     for (let i = 0; i < this.helpers.length; i++) {
       const h = this.helpers[i];
       if (h.waiter || h.state !== P.PARKED || (started && !h.ready)) continue;
-      if (id !== undefined && h.known.has(id)) return h;
+      if (id !== undefined && this.knows(h, id)) return h;
       any ??= h;
     }
     return any;
+  }
+
+  /** Whether `h` has received buffer `id` (not only been sent it). */
+  private knows(h: Helper, id: number): boolean {
+    const n = h.known.get(id);
+    return n !== undefined && aLoad(h.ctrl, P.BUFFERS_IN) >= n;
+  }
+
+  private idOf(buffer: SharedArrayBuffer): number {
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++));
+    return id;
+  }
+
+  private send(h: Helper, id: number, buffer: SharedArrayBuffer): void {
+    if (h.known.get(id) !== undefined) return;
+    h.known.set(id, ++h.sent);
+    h.handle.post({ type: 'buffer', id, buf: buffer });
   }
 
   freeCount(): number {
@@ -152,12 +171,8 @@ export class Pool {
 
   private write(h: Helper, w: Waiter, value: Value): void {
     const buffer = w.address.buffer;
-    let id = this.bufferIds.get(buffer);
-    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++));
-    if (!h.known.has(id)) {
-      h.known.add(id);
-      h.handle.post({ type: 'buffer', id, buf: buffer });
-    }
+    const id = this.idOf(buffer);
+    this.send(h, id, buffer);
     const c = h.ctrl;
     aStore(c, P.BUF_ID, id);
     aStore(c, P.INDEX, w.index);
@@ -255,7 +270,7 @@ export class Pool {
       },
       failed: (e) => this.failed(h, e),
     });
-    h.handle.post({ type: 'init', ctrl: h.sab, tickets: this.tickets, idle: config.idleTimeout });
+    h.handle.post({ type: 'init', ctrl: h.sab, tickets: (this.tickets ??= new SharedArrayBuffer(4)), idle: config.idleTimeout });
     this.helpers[this.helpers.length] = h;
     return h;
   }
@@ -265,6 +280,31 @@ export class Pool {
     return new PromiseCtor<void>((resolve) => {
       this.readyWaiters[this.readyWaiters.length] = resolve;
       this.checkReady();
+    });
+  }
+
+  /**
+   * Sends `buffer` to every free helper and resolves once they all have it (polled every ms): a
+   * window, which cannot wait for a message to reach a helper (WebKit delivers none while it
+   * spins), then arms its first waits on that buffer in time.
+   */
+  share(buffer: SharedArrayBuffer): Promise<void> {
+    const id = this.idOf(buffer);
+    const free: Helper[] = [];
+    for (let i = 0; i < this.helpers.length; i++) {
+      const h = this.helpers[i];
+      if (h.waiter || h.state !== P.PARKED) continue;
+      this.send(h, id, buffer);
+      free[free.length] = h;
+    }
+    return new PromiseCtor<void>((resolve) => {
+      const check = () => {
+        for (let i = 0; i < free.length; i++) {
+          if (free[i].alive && !this.knows(free[i], id)) return void this.platform.setTimer(check, 1);
+        }
+        resolve();
+      };
+      check();
     });
   }
 

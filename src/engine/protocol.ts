@@ -38,12 +38,14 @@ export const TOKEN = 5; // the waiter's id, echoed in messages
  * agent's helpers, which no thread's clock gives (each worker's performance.now() has its own
  * origin). Int32, compared wrap-safe (see `before`).
  */
-export const BLOCKED_AT = 6;
-export const WOKE_AT = 7;
-/** BigInt64 slot (bytes 24..31): the expected value of a BigInt64Array waiter. */
+export const BLOCKED_AT = 10; // bytes 40..43
+export const WOKE_AT = 11; // bytes 44..47
+/** How many 'buffer' messages the helper has received: the agent knows which it has (Pool.knows). */
+export const BUFFERS_IN = 12; // bytes 48..51
+/** BigInt64 slot (bytes 24..31, Int32 slots 6 and 7): the expected value of a BigInt64Array waiter. */
 export const VALUE_I64 = 3;
 /** Float64 slot, relative to the moment the helper picks the waiter up. */
-export const REMAIN_F64 = 4; // bytes 32..39: ms left to the waiter's deadline when armed, or +∞
+export const REMAIN_F64 = 4; // bytes 32..39 (Int32 slots 8 and 9): ms left to the deadline when armed, or +∞
 
 export const PARKED = 0;
 export const ARMING = 1;

@@ -3,7 +3,7 @@
 // and counts it exactly as it would count a native waiter. The STATE machine is in
 // src/engine/protocol.ts; between waiters the helper sleeps on its own STATE word.
 import {
-  ARMING, BLOCKED, BLOCKED_AT, BUF_ID, CANCELLED, CHANGED, EXPIRED, INDEX, KIND, KIND_I64,
+  ARMING, BLOCKED, BLOCKED_AT, BUFFERS_IN, BUF_ID, CANCELLED, CHANGED, EXPIRED, INDEX, KIND, KIND_I64,
   PARKED, REMAIN_F64, RETIRED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT, WOKEN,
   type AgentMessage, type HelperMessage,
 } from '../engine/protocol';
@@ -28,7 +28,14 @@ const port: Port = typeof __awaNodeHelper !== 'undefined'
   })()
   : {
     post: (m) => self.postMessage(m),
-    listen: (f) => { self.onmessage = (e: { data: AgentMessage }) => f(e.data); },
+    listen: (f) => {
+      self.onmessage = (e: { data: AgentMessage | { type: 'port'; port: MessagePort } }) => {
+        const m = e.data;
+        // The agent's own channel (see platform/web.ts): its messages arrive while the agent blocks.
+        if (m.type === 'port') m.port.onmessage = (p: { data: AgentMessage }) => f(p.data);
+        else f(m);
+      };
+    },
     close: () => self.close(),
   };
 
@@ -70,6 +77,7 @@ port.listen((m) => {
     idle = m.idle;
   } else {
     buffers.set(m.id, { buf: m.buf });
+    Atomics.add(ctrl, BUFFERS_IN, 1);
   }
   run();
 });
