@@ -7,37 +7,44 @@ const { shim, stats, configure, crashHelpers } = await import('../../dist/index.
 const { waitAsync, notify } = shim;
 
 const sab = (bytes = 64) => new SharedArrayBuffer(bytes);
-const settledCount = (states) => states.filter((s) => s !== 'pending').length;
-
-/** Tracks each promise's state without awaiting it. */
-function track(promises) {
-  const states = promises.map(() => 'pending');
-  promises.forEach((p, i) => p.then((v) => { states[i] = v; }));
-  return states;
-}
-
 describe('engine: same-agent notify', () => {
-  it('notify(k) wakes exactly the first k waiters in FIFO order, synchronously, and returns k', async () => {
+  // v2: waiters within the budget (exactWaiters per address) each have a helper in the native
+  // queue, so notify() returns native's count at once, but their promises settle when the
+  // helpers' messages arrive (as V8's own, in a later task). Waiters beyond the budget are settled
+  // by the engine itself. Either way: the first k in FIFO order, and they settle in that order.
+  // `phase` labels which notify a waiter's settling followed: an over-wake shows as a label too
+  // early, or as a later notify's count or woken set off by one.
+  async function fifoRounds(N) {
     const ta = new Int32Array(sab());
+    let phase = 0;
     const order = [];
-    const results = Array.from({ length: 8 }, (_, i) => {
+    const ps = Array.from({ length: N }, (_, i) => {
       const r = waitAsync(ta, 0, 0);
       expect(r.async).to.equal(true);
-      r.value.then((v) => order.push([i, v]));
-      return r.value;
+      return r.value.then((v) => order.push(`${i}:${v}@${phase}`));
     });
-    const states = track(results);
-    expect(notify(ta, 0, 3)).to.equal(3);
-    await Promise.resolve(); await Promise.resolve();
-    expect(order).to.deep.equal([[0, 'ok'], [1, 'ok'], [2, 'ok']]);
-    expect(notify(ta, 0, 0)).to.equal(0);
-    expect(notify(ta, 0, 2)).to.equal(2);
-    await Promise.resolve(); await Promise.resolve();
-    expect(order.map((x) => x[0])).to.deep.equal([0, 1, 2, 3, 4]);
-    expect(notify(ta, 0)).to.equal(3); // all the rest, and nothing counted twice
-    await Promise.all(results);
-    expect(states).to.deep.equal(Array(8).fill('ok'));
+    const expected = [];
+    let woken = 0;
+    for (const k of [3, 0, 2, undefined]) {
+      phase++;
+      const want = k === undefined ? N - woken : Math.min(k, N - woken);
+      expect(notify(ta, 0, k), `notify(${k}) in phase ${phase}`).to.equal(want);
+      for (let i = woken; i < woken + want; i++) expected.push(`${i}:ok@${phase}`);
+      await within(Promise.all(ps.slice(woken, woken + want)), 30000, `the ${want} waiters woken by notify(${k})`);
+      woken += want;
+    }
+    expect(order, 'settled in FIFO order, each after the notify that woke it').to.deep.equal(expected);
     expect(notify(ta, 0)).to.equal(0);
+  }
+
+  it('notify(k) wakes exactly the first k waiters in FIFO order and returns k (within the budget: a helper each)', async () => {
+    const K = stats().exactWaiters;
+    expect(K).to.be.at.least(4);
+    await fifoRounds(K);
+  });
+
+  it('beyond the budget too: notify(k) returns k and the waiters settle in FIFO order', async () => {
+    await fifoRounds(stats().exactWaiters + 4);
   });
 
   it('notify() returns the exact count even after the helper had time to block', async () => {
@@ -199,6 +206,9 @@ describe('engine: cross-agent', function () {
   });
 
   it('async waiters in two agents and sync waiters in a third: notify counts from the main thread are exact', async () => {
+    // 3 async waiters in each of A and B (within the budget: a helper each, queued before the
+    // sync waiters of C1 and C2), then notify(1), (2), (3), (2) from here: native wakes exactly k
+    // each time, in FIFO order across threads, so the sync waiters wake only in the last one.
     const ta = new Int32Array(sab());
     const asyncAgent = () => agent(`
       const ta = new Int32Array(workerData);
@@ -221,52 +231,40 @@ describe('engine: cross-agent', function () {
     await B.next((m) => m === 'ready');
     A.post({ wait: 3 });
     B.post({ wait: 3 });
-    const blocked = async (x) => { x.post({ stats: 1 }); return (await x.next((m) => m.stats)).stats.blocked === 1; };
-    await until(async () => (await blocked(A)) && (await blocked(B)), 60000, 'helpers of A and B blocked');
+    const statsOf = async (x) => { x.post({ stats: 1 }); return (await x.next((m) => m.stats)).stats; };
+    // Every waiter of the agent has its own helper in the queue.
+    const queued = async (x, n) => { const s = await statsOf(x); return s.pending === n && s.blocked === n; };
+    await until(async () => (await queued(A, 3)) && (await queued(B, 3)), 60000, 'a helper blocked for each of the 3 waiters of A and of B');
     const C1 = syncAgent();
     const C2 = syncAgent();
     await C1.next((m) => m === 'waiting');
     await C2.next((m) => m === 'waiting');
-    // The sync waiters are blocked once Atomics.notify can count them; wait for that without notifying.
+    // Ordering aid: the sync waiters enter Atomics.wait (they are last in the queue either way).
     await new Promise((r) => setTimeout(r, 200));
 
-    let returned = 0;
     const wokeA = []; const wokeB = []; const syncs = [];
-    const collect = () => Promise.race([
-      A.next((m) => m.woke, 60000).then((m) => wokeA.push(m)),
-      B.next((m) => m.woke, 60000).then((m) => wokeB.push(m)),
-    ]);
-    void collect;
-    C1.next((m) => m.sync).then((m) => syncs.push(m.sync));
-    C2.next((m) => m.sync).then((m) => syncs.push(m.sync));
+    C1.next((m) => m.sync, 120000).then((m) => syncs.push(m.sync));
+    C2.next((m) => m.sync, 120000).then((m) => syncs.push(m.sync));
     A.worker.on('message', (m) => { if (m.woke) wokeA.push(m.woke); });
     B.worker.on('message', (m) => { if (m.woke) wokeB.push(m.woke); });
     const total = () => wokeA.length + wokeB.length + syncs.length;
 
+    let returned = 0;
     for (const k of [1, 2, 3, 2]) {
       const before = total();
       const n = notify(ta, 0, k);
       returned += n;
-      expect(n).to.be.at.most(k);
-      await until(() => total() === before + n, 60000, `${n} wakeups after notify(${k})`);
-      // let the agents' helpers re-arm before the next count
-      await until(async () => {
-        const left = 8 - total();
-        if (!left) return true;
-        const [a, b] = [await blocked(A), await blocked(B)];
-        return (a || wokeA.length === 3) && (b || wokeB.length === 3);
-      }, 60000, 'helpers re-armed');
+      expect(n, `notify(${k})`).to.equal(k);
+      await until(() => total() >= before + k, 60000, `${k} wakeups after notify(${k})`);
+      expect(total(), `wakeups after notify(${k})`).to.equal(before + k);
+      if (returned < 6) expect(syncs, 'sync waiters queued behind the async ones').to.deep.equal([]);
     }
-    while (total() < 8) {
-      const before = total();
-      const n = notify(ta, 0, 1);
-      returned += n;
-      if (n) await until(() => total() === before + n, 60000, 'wakeup');
-      else await new Promise((r) => setTimeout(r, 5));
-    }
-    expect(total()).to.equal(8);
-    expect(returned).to.equal(8);
+    expect(wokeA.length + wokeB.length).to.equal(6);
     expect(syncs).to.deep.equal(['ok', 'ok']);
+    expect(returned).to.equal(8);
+    expect(notify(ta, 0)).to.equal(0);
+    const [sa, sb] = [await statsOf(A), await statsOf(B)];
+    expect([sa.pending, sb.pending]).to.deep.equal([0, 0]);
     await Promise.all([A, B, C1, C2].map((x) => x.terminate()));
   });
 
@@ -294,7 +292,7 @@ describe('engine: cross-agent', function () {
     await Promise.all([B.terminate(), C.terminate()]);
   });
 
-  it('this agent\'s notify(k) never wakes more than k when its stale helper queues behind other agents\' waiters', async () => {
+  it('this agent\'s notify(k) wakes other agents\' older waiters first (FIFO across threads) and never more than k', async () => {
     const ta = new Int32Array(sab());
     const woke = [];
     const sync = (id) => {
@@ -306,26 +304,27 @@ describe('engine: cross-agent', function () {
       w.worker.on('message', (m) => { if (m.r) woke.push(m); });
       return w;
     };
-    // Two sync waiters block first, then this agent's helper behind them.
+    // Two sync waiters block first, then this agent's waiter (its helper) behind them.
     const w1 = sync(1);
     await until(() => Atomics.load(ta, 2) === 1, 30000, 'first sync waiter');
-    await new Promise((r) => setTimeout(r, 100)); // it reaches Atomics.wait (ordering only: the sums below hold either way)
+    await new Promise((r) => setTimeout(r, 100)); // ordering aid: it reaches Atomics.wait
     const w2 = sync(2);
     await until(() => Atomics.load(ta, 2) === 2, 30000, 'second sync waiter');
     await new Promise((r) => setTimeout(r, 100));
-    const p = waitAsync(ta, 0, 0).value;
-    await until(() => stats().blocked >= 1, 30000, 'helper blocked');
-    // notify(2): the local waiter and one sync waiter. The helper, stale now, must not cost a third.
-    let counted = notify(ta, 0, 2) - 1;
-    expect(await p).to.equal('ok');
-    // Wake the rest one at a time: every sync waiter that woke was counted by some notify.
-    const end = Date.now() + 30000;
-    while (woke.length < 2 && Date.now() < end) {
-      counted += notify(ta, 0, 1);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const r = waitAsync(ta, 0, 0);
+    expect(r.async).to.equal(true);
+    let state = 'pending';
+    const p = r.value.then((v) => { state = v; });
+    // Native: notify(2) takes the two older sync waiters, not this agent's.
+    expect(notify(ta, 0, 2)).to.equal(2);
+    await until(() => woke.length >= 2, 30000, 'both sync waiters woken');
     expect(woke.map((m) => m.r)).to.deep.equal(['ok', 'ok']);
-    expect(counted).to.equal(2);
+    expect(state, 'this agent\'s waiter, queued third').to.equal('pending');
+    expect(notify(ta, 0, 1)).to.equal(1);
+    await within(p, 30000, 'this agent\'s waiter');
+    expect(state).to.equal('ok');
+    expect(woke).to.have.length(2);
+    expect(notify(ta, 0)).to.equal(0);
     await Promise.all([w1.terminate(), w2.terminate()]);
   });
 
@@ -390,41 +389,56 @@ describe('engine: cross-agent', function () {
   });
 });
 
-describe('engine: helpers stand for addresses, not waiters', function () {
+describe('engine: a helper per waiter within the budget, shared beyond it', function () {
   this.timeout(120000);
-  after(() => configure({ idleTimeout: 2000 }));
+  let K;
+  before(() => { K = stats().exactWaiters; });
+  after(() => configure({ idleTimeout: 2000, exactWaiters: K }));
 
-  it('1,000 waiters on one address use one helper', async () => {
+  it('1,000 waiters on one address use K helpers (exactWaiters); the other 992 share them', async () => {
     const ta = new Int32Array(sab());
-    const before = stats().helpers;
+    const before = stats();
     const ps = Array.from({ length: 1000 }, () => waitAsync(ta, 0, 0).value);
-    await until(() => stats().blocked >= 1, 30000, 'helper blocked');
-    const s = stats();
-    expect(s.helpers - before).to.be.at.most(1);
-    expect(s.addresses.find((a) => a.buffer === ta.buffer).waiters).to.equal(1000);
+    // Armed before each waitAsync returned: the first K already have their helpers.
+    let s = stats();
+    const mine = () => stats().addresses.find((a) => a.buffer === ta.buffer);
+    expect(mine()).to.include({ waiters: 1000, helpers: K });
+    expect(s.armed - before.armed).to.equal(K);
+    // K bound (parked helpers of earlier tests are reused first), and a spare or two started ahead of need.
+    expect(s.helpers - before.helpers).to.be.at.most(K + 2);
+    await until(() => stats().blocked - before.blocked >= K, 30000, `${K} helpers blocked`);
+    s = stats();
+    expect(s.helpers - before.helpers).to.be.at.most(K + 2);
     expect(notify(ta, 0)).to.equal(1000);
-    expect(new Set(await Promise.all(ps))).to.deep.equal(new Set(['ok']));
+    expect(new Set(await within(Promise.all(ps), 30000, 'the 1,000 waiters'))).to.deep.equal(new Set(['ok']));
+    expect(mine()).to.equal(undefined);
   });
 
-  it('waiters on 50 addresses use at most 50 helpers, and idle helpers retire', async () => {
-    configure({ idleTimeout: 200 });
-    const ta = new Int32Array(sab(4 * 50));
-    // A stale helper of an earlier test may still sit out its slice (up to idleTimeout), armed.
-    const armedBefore = stats().armed;
+  it('waiters on 25 addresses, 3 each with exactWaiters 2: 2 helpers per address, all woken by another agent, idle helpers retire', async () => {
+    configure({ idleTimeout: 200, exactWaiters: 2 });
+    // Helpers of earlier tests retire first, so the threads counted here are this test's.
+    await until(() => stats().armed === 0 && stats().helpers <= 2, 30000, 'idle helpers of earlier tests retired');
+    const before = stats().helpers;
+    const A = 25;
+    const ta = new Int32Array(sab(4 * A));
     const ps = [];
-    for (let i = 0; i < 50; i++) for (let j = 0; j < 3; j++) ps.push(waitAsync(ta, i, 0).value);
-    await until(() => stats().blocked >= 50, 60000, '50 helpers blocked');
+    for (let i = 0; i < A; i++) for (let j = 0; j < 3; j++) ps.push(waitAsync(ta, i, 0).value);
+    await until(() => stats().blocked >= 2 * A, 60000, `${2 * A} helpers blocked`);
     const s = stats();
-    expect(s.addresses.filter((a) => a.buffer === ta.buffer)).to.have.length(50);
-    expect(s.armed - armedBefore).to.be.at.most(50);
-    expect(s.helpers).to.be.at.most(50 + 8); // helpers of earlier tests may still be parked
-    // wake everything from another agent with store-then-notify
+    const mine = s.addresses.filter((a) => a.buffer === ta.buffer);
+    expect(mine).to.have.length(A);
+    expect(mine.map((a) => [a.waiters, a.helpers])).to.deep.equal(Array(A).fill([3, 2]));
+    expect(s.armed).to.equal(2 * A);
+    expect(s.helpers - before).to.be.at.most(2 * A + 2); // a spare or two
+    // Another agent, store-then-notify each address: notify(i) reaches both helpers of the address,
+    // so the third waiter (no helper) is woken too (beyond the budget a notify that reaches every
+    // helper wakes all).
     const w = agent(`
       const ta = new Int32Array(workerData);
-      for (let i = 0; i < 50; i++) { Atomics.store(ta, i, 1); Atomics.notify(ta, i); }
+      for (let i = 0; i < ${A}; i++) { Atomics.store(ta, i, 1); Atomics.notify(ta, i); }
       send('done');
     `, ta.buffer);
-    expect(new Set(await Promise.all(ps))).to.deep.equal(new Set(['ok']));
+    expect(new Set(await within(Promise.all(ps), 30000, 'all waiters'))).to.deep.equal(new Set(['ok']));
     await w.next((m) => m === 'done');
     await w.terminate();
     await until(() => stats().helpers === 0, 60000, 'helpers retired');
