@@ -29,7 +29,7 @@ export interface Api {
   configure(options: Options): void;
   stats(): Stats;
   /** Starts helpers ahead of need (`helpers` free ones); resolves once they can be armed. */
-  ready(helpers?: number, ...buffers: SharedArrayBuffer[]): Promise<void>;
+  ready(helpers?: number): Promise<void>;
   /** The shim itself, whatever the engine has (for differential tests and benchmarks). */
   shim: Shim;
   /** Test hook: kills helper threads as a crash would; the engine must replace them. */
@@ -98,16 +98,11 @@ function createApi(): Api {
       engine?.refreshKeepAlive();
     },
     stats: () => getEngine().stats(),
-    ready: (helpers?: number, ...buffers: SharedArrayBuffer[]) => {
+    ready: (helpers?: number) => {
       if (helpers !== undefined && (typeof helpers !== 'number' || !Number.isInteger(helpers) || helpers < 0)) {
-        throw new TypeError('atomics-wait-async: ready(helpers, ...buffers): helpers: expected an integer >= 0, the waits you expect at once');
+        throw new TypeError('atomics-wait-async: ready(helpers): expected an integer >= 0, the waits you expect at once');
       }
-      for (let i = 0; i < buffers.length; i++) {
-        if (!IsSharedArrayBuffer(buffers[i])) {
-          throw new TypeError('atomics-wait-async: ready(helpers, ...buffers): buffers: expected SharedArrayBuffers you will wait on');
-        }
-      }
-      return getEngine().ready(helpers, buffers);
+      return getEngine().ready(helpers);
     },
     crashHelpers: (which) => getEngine().crashHelpers(which),
   };

@@ -26,9 +26,7 @@ export const configure = api.configure;
  * Starts helper threads ahead of need (`helpers` free ones: as many as the waits you expect at
  * once, default 4 in browsers) and resolves once they have started. In browsers a waitAsync can be
  * armed before it returns only with a helper that has started: await this once before the first
- * cross-thread wait of a page or worker (Node waits for a start by itself). `buffers`: the
- * SharedArrayBuffers a window is about to wait on, sent to the helpers first (a WebKit window
- * cannot hand a helper a new buffer while waitAsync waits for it).
+ * cross-thread wait of a page or worker (Node waits for a start by itself).
  */
 export const ready = api.ready;
 /** Helper threads and pending waiters, for debugging deadlocks. */

@@ -96,15 +96,11 @@ export class Engine {
 
   /**
    * Starts helpers until `n` are free, and resolves once every helper has started (browsers: only
-   * started ones can be armed before waitAsync returns) and the free ones have `buffers`.
+   * started ones can be armed before waitAsync returns).
    */
-  ready(n?: number, buffers: SharedArrayBuffer[] = []): Promise<void> {
+  ready(n?: number): Promise<void> {
     this.pool.spare(n);
-    return this.pool.ready().then(() => {
-      const shared: Promise<void>[] = [];
-      for (let i = 0; i < buffers.length; i++) shared[shared.length] = this.pool.share(buffers[i]);
-      return PromiseCtor.all(shared).then(() => undefined);
-    });
+    return this.pool.ready();
   }
 
   // ---- waitAsync's async path (DoWait steps after the comparison) ---------------------------

@@ -20,7 +20,7 @@ const FAIL_STREAK_LIMIT = 5;
  * has started (see Platform.startsWhileBlocked).
  */
 const ARM_SLEEP_MS = 2000;
-const ARM_SPIN_MS = 20;
+const ARM_SPIN_MS = 100;
 const ARM_POLL_FIRST_MS = 0.01;
 const ARM_POLL_MAX_MS = 1;
 const ARM_SETTLE_MS = 0.02;
@@ -280,31 +280,6 @@ export class Pool {
     return new PromiseCtor<void>((resolve) => {
       this.readyWaiters[this.readyWaiters.length] = resolve;
       this.checkReady();
-    });
-  }
-
-  /**
-   * Sends `buffer` to every free helper and resolves once they all have it (polled every ms): a
-   * window, which cannot wait for a message to reach a helper (WebKit delivers none while it
-   * spins), then arms its first waits on that buffer in time.
-   */
-  share(buffer: SharedArrayBuffer): Promise<void> {
-    const id = this.idOf(buffer);
-    const free: Helper[] = [];
-    for (let i = 0; i < this.helpers.length; i++) {
-      const h = this.helpers[i];
-      if (h.waiter || h.state !== P.PARKED) continue;
-      this.send(h, id, buffer);
-      free[free.length] = h;
-    }
-    return new PromiseCtor<void>((resolve) => {
-      const check = () => {
-        for (let i = 0; i < free.length; i++) {
-          if (free[i].alive && !this.knows(free[i], id)) return void this.platform.setTimer(check, 1);
-        }
-        resolve();
-      };
-      check();
     });
   }
 

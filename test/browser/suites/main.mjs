@@ -267,7 +267,7 @@ test('another worker\'s notify(1), repeated, wakes N window waiters one at a tim
   const i32 = new Int32Array(sab);
   const N = 4;
   const order = [];
-  if (shimmed()) await lib.ready(N, sab); // browsers: only started helpers, with the buffer, arm in time
+  if (shimmed()) await lib.ready(N); // browsers: only started helpers, with the buffer, arm in time
   for (let i = 0; i < N; i++) {
     const r = waitAsync(i32, 1, 0, 60000);
     equal(r.async, true, `waiter ${i} async`);
@@ -295,7 +295,7 @@ test('another worker\'s notify(k) wakes the oldest of N window waiters, exactly 
   const K = 2;
   const order = [];
   const outcomes = [];
-  if (shimmed()) await lib.ready(N, sab);
+  if (shimmed()) await lib.ready(N);
   for (let i = 0; i < N; i++) {
     const r = waitAsync(i32, 2, 0, 60000);
     equal(r.async, true, `waiter ${i} async`);

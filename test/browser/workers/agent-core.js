@@ -158,7 +158,7 @@
         // The shim in a browser arms a wait in time only with a started helper: start them first,
         // as the README says (ready()).
         var shimmed = lib.ready && lib.shim && (useGlobal ? Atomics.waitAsync : lib.waitAsync) === lib.shim.waitAsync;
-        return (shimmed ? lib.ready(m.n, m.sab) : Promise.resolve()).then(function () {
+        return (shimmed ? lib.ready(m.n) : Promise.resolve()).then(function () {
           for (var i = 0; i < m.n; i++) {
             var res = waitAsync(view, m.index, value, m.timeout === null ? undefined : m.timeout);
             if (!res.async) { sync.push(res.value); continue; }
