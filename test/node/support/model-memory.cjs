@@ -18,6 +18,6 @@ const heap = () => { global.gc(); global.gc(); return process.memoryUsage().heap
   ps = null;
   await new Promise((r) => setImmediate(r));
   const after = heap();
-  console.log(JSON.stringify({ base, peak, after, woken, ok, pending: s.pending, helpers: s.helpers, pendingAfter: lib.stats().pending }));
+  console.log(JSON.stringify({ base, peak, after, woken, ok, pending: s.pending, helpers: s.helpers, armed: s.armed, exactWaiters: s.exactWaiters, pendingAfter: lib.stats().pending }));
   lib.uninstall();
 })();
