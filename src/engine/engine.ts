@@ -42,8 +42,9 @@ export interface Stats {
   missedArming: number;
   addresses: Array<{
     buffer: SharedArrayBuffer; byteIndex: number; waiters: number;
-    /** Helpers standing for waiters here (at most exactWaiters). */
+    /** Helpers standing for waiters here (at most exactWaiters), and how many of them are queued. */
     helpers: number;
+    blocked: number;
     helper: boolean;
     /** Waiters a helper has woken whose message has not reached this agent yet. */
     claimed: number;
@@ -153,6 +154,9 @@ export class Engine {
         this.table.forgetIfIdle(addr);
         throw e;
       }
+      // A window whose messages do not reach the helper while it spins (WebKit) cannot arm it in
+      // time: it is released, and the wait joins those short of a helper, armed in call order.
+      if (h && !this.pool.awaitBuffer(h) && this.pool.cancel(h) === P.ARMING) h = null;
       if (h) {
         h.armSeq = this.seq++;
         h.recycled = false;
@@ -487,8 +491,9 @@ export class Engine {
   // ---- addresses short of helpers ---------------------------------------------------------------
 
   private needs(addr: Address): void {
-    for (let i = 0; i < this.needy.length; i++) if (this.needy[i] === addr) return;
-    this.needy[this.needy.length] = addr;
+    let listed = false;
+    for (let i = 0; i < this.needy.length; i++) if (this.needy[i] === addr) listed = true;
+    if (!listed) this.needy[this.needy.length] = addr;
     if (this.needyTimer === undefined) {
       this.needyTimer = this.platform.setTimer(() => { this.needyTimer = undefined; this.feed(); }, NEEDY_POLL_MS);
     }
@@ -496,13 +501,17 @@ export class Engine {
 
   /** Arms waiters of needy addresses with free (or new) helpers, oldest address first. */
   private feed(): void {
-    while (this.needy.length) {
-      const a = this.needy[0];
+    for (let i = 0; i < this.needy.length;) {
+      const a = this.needy[i];
       const u = a.armed.length < config.exactWaiters ? a.firstUnarmed() : null;
       if (!u) {
         arrayRemove(this.needy, a);
         continue;
       }
+      // One at a time per address, so that they join the queue in call order.
+      let arming = false;
+      for (let j = 0; j < a.armed.length; j++) if (a.armed[j].state === P.ARMING) arming = true;
+      if (arming) { i++; continue; }
       let h: Helper | null;
       try {
         h = this.pool.arm(u, u.value);
@@ -565,9 +574,15 @@ export class Engine {
     this.table.live.forEach((_, a) => {
       if (!a.length) return;
       let claimed = 0;
-      for (let i = 0; i < a.armed.length; i++) if (a.armed[i].state === P.WOKEN) claimed++;
+      let blocked = 0;
+      for (let i = 0; i < a.armed.length; i++) {
+        const st = a.armed[i].state;
+        if (st === P.WOKEN) claimed++;
+        else if (st === P.BLOCKED) blocked++;
+      }
       addresses[addresses.length] = {
-        buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helpers: a.armed.length, helper: a.armed.length > 0, claimed,
+        buffer: a.buffer, byteIndex: a.byteIndex, waiters: a.length, helpers: a.armed.length, blocked,
+        helper: a.armed.length > 0, claimed,
       };
     });
     let armed = 0;

@@ -24,6 +24,8 @@ const ARM_SPIN_MS = 100;
 const ARM_POLL_FIRST_MS = 0.01;
 const ARM_POLL_MAX_MS = 1;
 const ARM_SETTLE_MS = 0.02;
+/** How long a window spins for a new buffer to reach a helper (Chromium, Firefox: ~0.1 ms idle; WebKit: never). */
+const ARM_BUFFER_SPIN_MS = 20;
 
 /** Whether Atomics.wait may block this thread (not a browser window's main thread); probed on first need. */
 let canBlock: boolean | undefined;
@@ -182,6 +184,20 @@ export class Pool {
     else aStore(c, P.VALUE_I32, value as number);
     h.ctrlF64[P.REMAIN_F64] = w.deadline - now();
     h.waiter = w;
+  }
+
+  /**
+   * Where this thread cannot block (a window), whether the buffer `h` was armed with reaches it
+   * while the thread spins: spun for at most ARM_BUFFER_SPIN_MS. True where the thread may block
+   * (it sleeps in awaitArming instead) or the helper had the buffer already.
+   */
+  awaitBuffer(h: Helper): boolean {
+    if (mayBlock()) return true;
+    const id = aLoad(h.ctrl, P.BUF_ID);
+    if (this.knows(h, id) || h.state !== P.ARMING) return true;
+    const until = now() + ARM_BUFFER_SPIN_MS;
+    while (now() < until) if (this.knows(h, id) || h.state !== P.ARMING) return true;
+    return false;
   }
 
   /**
