@@ -26,6 +26,8 @@ const NEEDY_POLL_MS = 5;
 const OWN_WAKE_HOLD_MS = 200;
 /** Longest a woken waiter waits for an older one's helper to report, to settle in queue order. */
 const ORDER_WAIT_MS = 50;
+/** When a helper whose waiter our own notify settled is checked for the message it owes. */
+const CLAIM_CHECK_MS = 1000;
 
 export interface Stats {
   /** Helper threads alive. */
@@ -203,28 +205,49 @@ export class Engine {
     const addr = this.table.get(buffer, byteIndex);
     let queued = 0;
     if (addr) for (let i = 0; i < addr.armed.length; i++) if (addr.armed[i].state === P.BLOCKED) queued++;
-    const m = call<number>(nativeNotify, Atom, typedArray, index, count);
+    let stale = 0;
+    if (addr) {
+      for (let i = 0; i < addr.stale.length;) {
+        if (addr.stale[i].state === P.CANCELLED) { stale++; i++; } else arrayRemove(addr.stale, addr.stale[i]);
+      }
+    }
+    let m = call<number>(nativeNotify, Atom, typedArray, index, count);
     if (!addr) return m;
+    // Ran out of queue: it also reached our helpers whose waiters are gone (they pass the wake on,
+    // to nobody): native would not have counted them.
+    if (m < count) m -= m < stale ? m : stale;
     if (queued) {
       const ours = m < queued ? m : queued; // at most: other threads' waiters may have come first
       // judge() must not read these as a foreign notify.
       if (addr.firstUnarmed()) addr.ownCredit += ours;
       this.expectWakes(ours);
     }
-    if (m >= count) return m;
+    if (m >= count) {
+      // Helpers of ours whose waiters are gone may have taken part of the count: they pass the
+      // wake on in the queue, which our waiters beyond the budget are not in. As many of those
+      // as there are such helpers settle here (an over-wake at worst, never a lost wake).
+      for (let x = addr.head; x && stale > 0;) {
+        const next = x.next;
+        if (!x.helper) { this.settle(x, 'ok'); stale--; }
+        x = next;
+      }
+      return m;
+    }
+    // The native notify ran out of queue: every helper of ours it could reach was woken. Their
+    // waiters settle now, in FIFO order with the ones not queued that take the rest of the count
+    // (their messages then only free the helpers); a late abort can no longer undo the wake.
     let n = 0;
     const freed: Array<Helper | null> = [];
-    for (let x = addr.head; x && n < count - m;) {
+    for (let x = addr.head; x;) {
       const next = x.next;
       const h = x.helper;
-      if (h) {
-        // Queued ones were reached by the native notify (or by an earlier one: WOKEN, EXPIRED).
-        const s = h.state;
-        if (s !== P.ARMING && s !== P.CHANGED) { x = next; continue; }
-        freed[freed.length] = this.detach(x, this.pool.cancel(h));
+      const s = h ? h.state : P.ARMING;
+      if (h && (s === P.BLOCKED || s === P.WOKEN)) this.claim(x, h);
+      else if (s !== P.EXPIRED && n < count - m) {
+        if (h) freed[freed.length] = this.detach(x, this.pool.cancel(h));
+        this.settle(x, 'ok');
+        n++;
       }
-      this.settle(x, 'ok');
-      n++;
       x = next;
     }
     for (let i = 0; i < freed.length; i++) this.refill(addr, freed[i]);
@@ -236,7 +259,29 @@ export class Engine {
   private onWake(h: Helper, token: number): void {
     const w = h.waiter;
     if (!w || w.token !== token || h.state !== P.WOKEN) return;
+    if (w.done) { // settled by claim(): the message only frees the helper
+      h.waiter = null;
+      this.free(h, w.address);
+      return;
+    }
     this.settleWoken(w.address, false);
+  }
+
+  /**
+   * Settles "ok" the waiter of `h`, which our own notify reached; `h` stays on it until its
+   * message frees it. A helper that never reports (it had published BLOCKED but was not queued
+   * yet) is taken off it after CLAIM_CHECK_MS: it parks, passing on a wake it absorbs.
+   */
+  private claim(w: Waiter, h: Helper): void {
+    w.address.unarm(h, this.seq++);
+    w.helper = null;
+    this.wakeArrived();
+    this.settle(w, 'ok');
+    this.platform.setTimer(() => {
+      if (h.waiter !== w) return;
+      const s = this.pool.cancel(h);
+      if (s === P.EXPIRED || s === P.CHANGED) this.pool.release(h);
+    }, CLAIM_CHECK_MS);
   }
 
   /**
@@ -463,6 +508,7 @@ export class Engine {
     const h = w.helper!;
     w.address.unarm(h, this.seq++);
     w.helper = null;
+    if (s === P.BLOCKED) w.address.stale[w.address.stale.length] = h; // until it leaves the queue
     if (s !== P.EXPIRED && s !== P.CHANGED) return null;
     h.waiter = null;
     return h;

@@ -34,6 +34,8 @@ export class Address {
   length = 0;
   /** Helpers standing for waiters here, oldest in the native queue first. */
   readonly armed: Helper[] = [];
+  /** Helpers taken off a waiter while queued here (CANCELLED): a notify may still count them. */
+  readonly stale: Helper[] = [];
   /** Registration order (Waiter.seq) when `armed` last became empty: no helper of ours stood here. */
   uncoveredAt = 0;
   /** Wakes of ours our own notify caused and whose message has not come yet. */
@@ -105,7 +107,7 @@ export class AddressTable {
 
   /** Drops an address that has no waiters and no helpers left. */
   forgetIfIdle(a: Address): void {
-    if (a.length || a.armed.length || a.judgeTimer !== undefined || a.orderTimer) return;
+    if (a.length || a.armed.length || a.stale.length || a.judgeTimer !== undefined || a.orderTimer) return;
     const m = this.byBuffer.get(a.buffer);
     if (m && m.get(a.byteIndex) === a) {
       m.delete(a.byteIndex);
