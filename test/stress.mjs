@@ -4,7 +4,7 @@
 // Keeps going after a violation (each batch is 25 schedules from its own seed); prints one summary
 // line with the failing seeds for replay and exits 1 if any batch failed.
 import fc from 'fast-check';
-import { runSchedule, scheduleArb, seedFromEnv, startForeign } from './node/support/model.mjs';
+import { MODEL_K, runSchedule, scheduleArb, seedFromEnv, startForeign } from './node/support/model.mjs';
 
 const lib = await import('../dist/index.mjs');
 const arg = process.argv[2];
@@ -12,17 +12,19 @@ const ms = arg ? Number(arg) * (/m$/.test(arg) ? 60000 : 1) || parseFloat(arg) *
   : process.env.STRESS_MS ? Number(process.env.STRESS_MS)
     : Number(process.env.STRESS_MINUTES || 10) * 60000;
 const seed0 = seedFromEnv();
-lib.configure({ idleTimeout: 1000 }); // as the CI model test: 1 s helper slices
+lib.configure({ idleTimeout: 1000, exactWaiters: MODEL_K }); // as the CI model test: 1 s helper slices, a small budget
 const foreign = startForeign();
 await foreign.ready();
 const end = Date.now() + ms;
-let schedules = 0; let waiters = 0; let batch = 0; const failures = [];
+let schedules = 0; let waiters = 0; let beyond = 0; let batch = 0; const failures = [];
 console.log(`stress: ${(ms / 60000).toFixed(2)} min, first seed ${seed0}`);
 while (Date.now() < end) {
   const seed = (seed0 + batch++) | 0;
   try {
     await fc.assert(fc.asyncProperty(scheduleArb, async (ops) => {
-      waiters += (await runSchedule(ops, { lib, foreign })).waiters;
+      const r = await runSchedule(ops, { lib, foreign });
+      waiters += r.waiters;
+      beyond += r.beyond;
       schedules++;
     }), { seed, numRuns: 25, endOnFailure: true });
   } catch (e) {
@@ -35,6 +37,6 @@ while (Date.now() < end) {
 }
 await foreign.terminate();
 lib.uninstall();
-const line = `stress: ${failures.length ? 'FAILED' : 'ok'}: ${schedules} schedules passed, ${waiters} waiters, ${failures.length}/${batch} batches failed, ${((Date.now() - end + ms) / 1000).toFixed(0)} s; seeds ${seed0}..${(seed0 + batch - 1) | 0}${failures.length ? `; failing seeds ${failures.slice(0, 10).join(' ')} (replay: SEED=<seed> RUNS=25 npx mocha --no-config test/node/model.test.mjs)` : ''}`;
+const line = `stress: ${failures.length ? 'FAILED' : 'ok'}: ${schedules} schedules passed, ${waiters} waiters (${beyond} beyond the budget of ${MODEL_K}), ${failures.length}/${batch} batches failed, ${((Date.now() - end + ms) / 1000).toFixed(0)} s; seeds ${seed0}..${(seed0 + batch - 1) | 0}${failures.length ? `; failing seeds ${failures.slice(0, 10).join(' ')} (replay: SEED=<seed> RUNS=25 npx mocha --no-config test/node/model.test.mjs)` : ''}`;
 console.log(line);
 process.exit(failures.length ? 1 : 0);

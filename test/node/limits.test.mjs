@@ -24,7 +24,7 @@ describe('limits', function () {
     expect(s.pending - before.pending).to.equal(N);
     const mine = s.addresses.filter((a) => a.buffer === ta.buffer);
     // The first K have a helper each (armed before waitAsync returned); the other N - K none.
-    expect(mine).to.deep.equal([{ buffer: ta.buffer, byteIndex: 0, waiters: N, helpers: K, helper: true, claimed: 0 }]);
+    expect(mine).to.deep.equal([{ buffer: ta.buffer, byteIndex: 0, waiters: N, helpers: K, blocked: K, helper: true, claimed: 0 }]);
     expect(s.armed - before.armed).to.equal(K);
     expect(s.helpers - before.helpers).to.be.at.most(K + 2); // K bound, and a spare or two started ahead of need
     await until(() => stats().blocked - before.blocked >= K, 30000, 'the K helpers blocked');
