@@ -28,6 +28,8 @@ const OWN_WAKE_HOLD_MS = 200;
 const ORDER_WAIT_MS = 50;
 /** When a helper whose waiter our own notify settled is checked for the message it owes. */
 const CLAIM_CHECK_MS = 1000;
+/** How long a helper that died while queued is assumed to be still there (its thread ending). */
+const DEAD_QUEUED_MS = 1000;
 
 export interface Stats {
   /** Helper threads alive. */
@@ -208,7 +210,8 @@ export class Engine {
     let stale = 0;
     if (addr) {
       for (let i = 0; i < addr.stale.length;) {
-        if (addr.stale[i].state === P.CANCELLED) { stale++; i++; } else arrayRemove(addr.stale, addr.stale[i]);
+        const x = addr.stale[i];
+        if (x.state === P.CANCELLED || !x.alive) { stale++; i++; } else arrayRemove(addr.stale, x);
       }
     }
     let m = call<number>(nativeNotify, Atom, typedArray, index, count);
@@ -226,9 +229,9 @@ export class Engine {
       // Helpers of ours whose waiters are gone may have taken part of the count: they pass the
       // wake on in the queue, which our waiters beyond the budget are not in. As many of those
       // as there are such helpers settle here (an over-wake at worst, never a lost wake).
-      for (let x = addr.head; x && stale > 0;) {
+      for (let x = addr.head, k = stale < count ? stale : count; x && k > 0;) {
         const next = x.next;
-        if (!x.helper) { this.settle(x, 'ok'); stale--; }
+        if (!x.helper) { this.settle(x, 'ok'); k--; }
         x = next;
       }
       return m;
@@ -459,6 +462,7 @@ export class Engine {
   private onLost(h: Helper, w: Waiter): void {
     const addr = w.address;
     addr.unarm(h, this.seq++);
+    addr.uncoveredAt = this.seq++; // a dead helper was no witness: a change since may be a wakeup
     w.helper = null;
     if (w.done) return;
     // It woke (or judged the value changed) and its message died with it: a wakeup.
@@ -466,6 +470,12 @@ export class Engine {
     if (s === P.WOKEN || s === P.CHANGED) {
       this.settle(w, 'ok');
       return;
+    }
+    // A thread being ended (uninstall) may sit in the wait queue a moment longer: this thread's
+    // notify that counts it must not be lost for the waiter (see notify's stale helpers).
+    if (s === P.BLOCKED && this.ending) {
+      addr.stale[addr.stale.length] = h;
+      this.platform.setTimer(() => { arrayRemove(addr.stale, h); this.table.forgetIfIdle(addr); }, DEAD_QUEUED_MS);
     }
     if (this.ending) return; // uninstall: same-thread notify and deadlines still settle it
     // No longer queued: another helper stands for it (late, so a changed value is judged).
@@ -554,9 +564,9 @@ export class Engine {
         arrayRemove(this.needy, a);
         continue;
       }
-      // One at a time per address, so that they join the queue in call order.
+      // One at a time per address where arming is slow (browsers), so they queue in call order.
       let arming = false;
-      for (let j = 0; j < a.armed.length; j++) if (a.armed[j].state === P.ARMING) arming = true;
+      if (!this.platform.startsWhileBlocked) for (let j = 0; j < a.armed.length; j++) if (a.armed[j].state === P.ARMING) arming = true;
       if (arming) { i++; continue; }
       let h: Helper | null;
       try {
@@ -635,7 +645,8 @@ export class Engine {
     let blocked = 0;
     const hs = this.pool.helpers;
     for (let i = 0; i < hs.length; i++) {
-      if (hs[i].waiter) armed++;
+      const w = hs[i].waiter;
+      if (w && !w.done) armed++; // a claimed one only owes its message
       if (hs[i].state === P.BLOCKED) blocked++;
     }
     return {

@@ -338,7 +338,7 @@ export class Pool {
     let n = 0;
     for (let hs = arrayCopy(this.helpers), k = 0; k < hs.length; k++) {
       const h = hs[k];
-      if (which === 'armed' && !h.waiter) continue;
+      if (which === 'armed' && (!h.waiter || h.waiter.done)) continue;
       this.failed(h, new Error('atomics-wait-async: helper crashed (injected)'), true);
       n++;
     }

@@ -34,7 +34,7 @@ export class Address {
   length = 0;
   /** Helpers standing for waiters here, oldest in the native queue first. */
   readonly armed: Helper[] = [];
-  /** Helpers taken off a waiter while queued here (CANCELLED): a notify may still count them. */
+  /** Helpers taken off a waiter while queued here (CANCELLED, or dying): a notify may still count them. */
   readonly stale: Helper[] = [];
   /** Registration order (Waiter.seq) when `armed` last became empty: no helper of ours stood here. */
   uncoveredAt = 0;
