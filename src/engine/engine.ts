@@ -471,9 +471,9 @@ export class Engine {
       this.settle(w, 'ok');
       return;
     }
-    // A thread being ended (uninstall) may sit in the wait queue a moment longer: this thread's
-    // notify that counts it must not be lost for the waiter (see notify's stale helpers).
-    if (s === P.BLOCKED && this.ending) {
+    // A thread being ended (uninstall, a crash) may sit in the wait queue a moment longer: this
+    // thread's notify that counts it must not be lost for the waiter (notify's stale helpers).
+    if (s === P.BLOCKED) {
       addr.stale[addr.stale.length] = h;
       this.platform.setTimer(() => { arrayRemove(addr.stale, h); this.table.forgetIfIdle(addr); }, DEAD_QUEUED_MS);
     }
