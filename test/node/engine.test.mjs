@@ -328,6 +328,26 @@ describe('engine: cross-agent', function () {
     await Promise.all([w1.terminate(), w2.terminate()]);
   });
 
+  it('a waiter that timed out is not counted by another thread\'s notify afterwards', async () => {
+    // With no helper parked, the wait starts one, which picks the waiter up late: its own wait in
+    // the queue then ends well after the waiter's deadline. Native: nobody is waiting, 0.
+    const w = agent(`
+      parentPort.on('message', (m) => send({ n: Atomics.notify(new Int32Array(m), 0) }));
+      send('ready');
+    `);
+    await w.next((m) => m === 'ready');
+    const counts = [];
+    for (let round = 0; round < 10; round++) {
+      const ta = new Int32Array(sab());
+      crashHelpers('all');
+      expect(await within(waitAsync(ta, 0, 0, 5).value, 30000, `round ${round}`)).to.equal('timed-out');
+      w.post(ta.buffer);
+      counts.push((await w.next((m) => m.n !== undefined)).n);
+    }
+    expect(counts, 'notify() from another thread after each waiter timed out').to.deep.equal(Array(10).fill(0));
+    await w.terminate();
+  });
+
   it('BigInt64Array end to end, with a 64-bit value that differs only in its high word', async () => {
     const ta = new BigInt64Array(sab());
     const hi = 1n << 40n;
@@ -412,6 +432,65 @@ describe('engine: a helper per waiter within the budget, shared beyond it', func
     expect(notify(ta, 0)).to.equal(1000);
     expect(new Set(await within(Promise.all(ps), 30000, 'the 1,000 waiters'))).to.deep.equal(new Set(['ok']));
     expect(mine()).to.equal(undefined);
+  });
+
+  describe('beyond the budget (exactWaiters 2, 3 waiters): a notify wakes no waiter it was not meant for', () => {
+    // A waiter that must not wake gets a REST ms deadline and must settle "timed-out": its
+    // deadline is the observation window, nothing sleeps. One native wakes gets a long one.
+    const REST = 500;
+    let w;
+    before(async () => {
+      w = agent(`
+        parentPort.on('message', (m) => send({ id: m.id, n: Atomics.notify(new Int32Array(m.buf), 0, m.count) }));
+        send('ready');
+      `);
+      await w.next((m) => m === 'ready');
+    });
+    after(() => w.terminate());
+    let id = 0;
+    const foreignNotify = async (buf, count) => {
+      const k = ++id;
+      w.post({ id: k, buf, count });
+      return (await w.next((m) => m.id === k)).n;
+    };
+    const waitersOn = (ta, timeouts) => timeouts.map((t) => waitAsync(ta, 0, 0, t).value);
+
+    it('notify(i, 2) from another thread reaches both helpers: the third may wake; a waiter registered after it may not', async () => {
+      configure({ exactWaiters: 2 });
+      const ta = new Int32Array(sab());
+      const ps = waitersOn(ta, [60000, 60000, REST]);
+      expect(await foreignNotify(ta.buffer, 2)).to.equal(2);
+      const late = waitAsync(ta, 0, 0, REST).value; // after the notify returned
+      expect(await within(Promise.all(ps.slice(0, 2)), 30000, 'the two woken')).to.deep.equal(['ok', 'ok']);
+      expect(await within(ps[2], 30000, 'the third')).to.be.oneOf(['ok', 'timed-out']); // over-wake allowed
+      expect(await within(late, 30000, 'the waiter registered after the notify')).to.equal('timed-out');
+    });
+
+    it('notify(i, 1) from another thread, then notify(i, 1) here: exactly the first two wake', async () => {
+      configure({ exactWaiters: 2 });
+      const ta = new Int32Array(sab());
+      const ps = waitersOn(ta, [60000, 60000, REST]);
+      expect(await foreignNotify(ta.buffer, 1)).to.equal(1);
+      expect(notify(ta, 0, 1)).to.equal(1);
+      expect(await within(Promise.all(ps), 30000, 'the three waiters')).to.deep.equal(['ok', 'ok', 'timed-out']);
+    });
+
+    it('notify(i, 1) from another thread, twice (the freed helper re-armed in between): exactly the first two wake', async () => {
+      // Two within the judging window (10 ms) read as one notify that reached both helpers: a
+      // documented over-wake (README). So the second comes once the first was judged: the freed
+      // helper stands for the third waiter (two helpers blocked on the address again).
+      configure({ exactWaiters: 2 });
+      const ta = new Int32Array(sab());
+      const ps = waitersOn(ta, [60000, 60000, REST]);
+      expect(await foreignNotify(ta.buffer, 1)).to.equal(1);
+      expect(await within(ps[0], 30000, 'the first')).to.equal('ok');
+      await until(() => {
+        const a = stats().addresses.find((x) => x.buffer === ta.buffer);
+        return a && a.waiters === 2 && a.helpers === 2 && a.blocked === 2;
+      }, 30000, 'the freed helper re-armed for the third waiter');
+      expect(await foreignNotify(ta.buffer, 1)).to.equal(1);
+      expect(await within(Promise.all(ps), 30000, 'the three waiters')).to.deep.equal(['ok', 'ok', 'timed-out']);
+    });
   });
 
   it('waiters on 25 addresses, 3 each with exactWaiters 2: 2 helpers per address, all woken by another agent, idle helpers retire', async () => {
