@@ -25,7 +25,7 @@ const NEEDY_POLL_MS = 5;
 /** Longest the host is held open for the messages of wakes our own notify caused. */
 const OWN_WAKE_HOLD_MS = 200;
 /** Longest a woken waiter waits for an older one's helper to report, to settle in queue order. */
-const ORDER_WAIT_MS = 50;
+const ORDER_WAIT_MS = 200;
 /** When a helper whose waiter our own notify settled is checked for the message it owes. */
 const CLAIM_CHECK_MS = 1000;
 /** How long a helper that died while queued is assumed to be still there (its thread ending). */
@@ -34,7 +34,7 @@ const DEAD_QUEUED_MS = 1000;
 export interface Stats {
   /** Helper threads alive. */
   helpers: number;
-  /** Helpers bound to a waiter. */
+  /** Helpers bound to a waiter (or owing the message of a wake whose waiter already settled). */
   armed: number;
   /** Helpers in (or entering) Atomics.wait on a user address right now. */
   blocked: number;
@@ -152,7 +152,9 @@ export class Engine {
       let h: Helper | null;
       try {
         // One to arm and spares: they start while this call waits, ready for the next.
-        this.pool.spare(undefined, true);
+        // Where no helper can be started for this very call (browsers), a host that cannot start
+        // one at all says so here; on Node, arm() starts it and throws the host's reason.
+        this.pool.spare(undefined, !this.platform.startsWhileBlocked);
         h = this.pool.arm(w, value);
       } catch (e) {
         this.table.forgetIfIdle(addr);
@@ -645,8 +647,7 @@ export class Engine {
     let blocked = 0;
     const hs = this.pool.helpers;
     for (let i = 0; i < hs.length; i++) {
-      const w = hs[i].waiter;
-      if (w && !w.done) armed++; // a claimed one only owes its message
+      if (hs[i].waiter) armed++; // a claimed one too, until its message frees it
       if (hs[i].state === P.BLOCKED) blocked++;
     }
     return {

@@ -47,7 +47,8 @@ describe('limits', function () {
     expect(m.pendingAfter).to.equal(0);
     // K bound to the first K waiters, spares started ahead of need (the warm-up's helper among them).
     expect(m.helpers).to.be.at.most(m.exactWaiters + 2);
-    expect(m.armed).to.equal(m.exactWaiters);
+    // (the warm-up's helper may still owe the message of its wake: bound until it arrives)
+    expect(m.armed).to.be.within(m.exactWaiters, m.exactWaiters + 1);
     const growth = m.peak - m.base;
     const perWaiter = growth / 100000;
     console.log(`      memory: ${(growth / 1048576).toFixed(1)} MiB for 100,000 pending waiters (${perWaiter.toFixed(0)} B each), ${((m.after - m.base) / 1048576).toFixed(2)} MiB retained after settle`);
