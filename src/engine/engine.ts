@@ -30,6 +30,8 @@ const ORDER_WAIT_MS = 200;
 const CLAIM_CHECK_MS = 1000;
 /** How long a helper that died while queued is assumed to be still there (its thread ending). */
 const DEAD_QUEUED_MS = 1000;
+/** Longest a waiter past its deadline waits for its helper to leave the queue, in 1 ms steps. */
+const EXPIRE_WAIT_MS = 50;
 
 export interface Stats {
   /** Helper threads alive. */
@@ -145,8 +147,9 @@ export class Engine {
     const w: Waiter = {
       token: this.seq & 0x7fffffff, seq: this.seq++, address: addr, index, kind, value,
       deadline: now() + t + resolution, heapIndex: -1, helper: null, covered: addr.armed.length > 0, done: false,
-      resolve: undefined!, reject: undefined, prev: null, next: null,
+      resolve: undefined!, reject: undefined, prev: null, next: null, ticket: 0,
     };
+    if (addr.armed.length >= config.exactWaiters || addr.firstUnarmed()) w.ticket = this.pool.ticket();
     // Within the budget, and behind no older waiter that is still short of a helper (FIFO).
     if (addr.armed.length < config.exactWaiters && !addr.firstUnarmed()) {
       let h: Helper | null;
@@ -364,13 +367,23 @@ export class Engine {
     addr.judgeTimer = undefined;
     const list = this.held.get(addr) || [];
     this.held.delete(addr);
-    let top: Helper | null = null; // the wave's last helper in queue order
-    for (let i = 0; i < list.length; i++) {
-      if (!top || P.before(top.blockedAt, list[i].blockedAt)) top = list[i];
+    // Our own notify's wakes (ownCredit of them) are taken as the latest seen: they came after a
+    // foreign notify that stopped before them, whose wave is the rest.
+    const own: Helper[] = [];
+    const wave: Helper[] = [];
+    for (let i = 0; i < list.length; i++) wave[wave.length] = list[i];
+    for (let k = addr.ownCredit; k > 0 && wave.length; k--) {
+      let last = 0;
+      for (let i = 1; i < wave.length; i++) if (P.before(wave[last].wokeAt, wave[i].wokeAt)) last = i;
+      own[own.length] = wave[last];
+      arrayRemove(wave, wave[last]);
     }
-    const foreign = list.length > addr.ownCredit;
     addr.ownCredit = 0;
-    if (top && foreign && addr.firstUnarmed()) {
+    let top: Helper | null = null; // the foreign wave's last helper in queue order
+    for (let i = 0; i < wave.length; i++) {
+      if (!top || P.before(top.blockedAt, wave[i].blockedAt)) top = wave[i];
+    }
+    if (top && addr.firstUnarmed()) {
       const wokeAt = top.wokeAt;
       // A helper still queued that joined after the wave's last wake was seen joined after its
       // notify: the notify may have been meant for it too.
@@ -383,11 +396,14 @@ export class Engine {
         const x = addr.armed[i];
         if (x.state === P.BLOCKED && P.before(at, x.blockedAt) && !joinedAfter(x)) reached = false;
       }
+      // One our own notify woke behind it was still queued when the foreign notify stopped.
+      for (let i = 0; i < own.length && reached; i++) if (P.before(at, own[i].blockedAt)) reached = false;
       if (reached) {
         for (let x = addr.head; x;) {
           const next = x.next;
           const h = x.helper;
-          if (!h) this.settle(x, 'ok');
+          // Not one registered after the wave's last wake was seen: it came after the notify.
+          if (!h) { if (P.before(x.ticket, wokeAt)) this.settle(x, 'ok'); }
           else if (h.recycled && joinedAfter(h)) {
             const f = this.detach(x, this.pool.cancel(h));
             this.settle(x, 'ok');
@@ -488,6 +504,13 @@ export class Engine {
   // ---- settling --------------------------------------------------------------------------------
 
   private expire(w: Waiter): void {
+    // Its helper leaves the queue at the same deadline: settled once it has (a notify in between
+    // would count it, as native counts a waiter until its deadline), or after EXPIRE_WAIT_MS.
+    const h = w.helper;
+    if (h && h.state === P.BLOCKED && (w.expireWait = (w.expireWait || 0) + 1) <= EXPIRE_WAIT_MS) {
+      this.platform.setTimer(() => { if (!w.done) this.expire(w); }, 1);
+      return;
+    }
     this.finish(w, 'timed-out');
   }
 

@@ -2,10 +2,10 @@
 // helper is either free (PARKED, `waiter` null; it may retire by itself) or bound to exactly one
 // waiter, and the agent writes a helper's fields only while the helper cannot be reading them
 // (PARKED, or a state the agent owns: WOKEN, EXPIRED, CHANGED).
-import { now } from '../clock';
+import { now, timeOrigin } from '../clock';
 import { config } from '../config';
 import {
-  Atom, PromiseCtor, SafeMap, SafeWeakMap, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call,
+  Atom, PromiseCtor, SafeMap, SafeWeakMap, aAdd, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call,
   nativeWait,
 } from '../intrinsics';
 import type { HelperHandle, Platform } from '../platform/types';
@@ -92,6 +92,7 @@ export class Pool {
   private failStreak = 0;
   /** The counter helpers take tickets from (protocol.ts, BLOCKED_AT); made with the first helper. */
   private tickets: SharedArrayBuffer | undefined;
+  private ticketsI32: Int32Array | undefined;
   private readyWaiters: Array<() => void> = [];
   /** Set when helpers cannot start here; later waits that need one throw it instead of hanging. */
   spawnError: Error | undefined;
@@ -182,7 +183,7 @@ export class Pool {
     aStore(c, P.TOKEN, w.token);
     if (w.kind === P.KIND_I64) aStore(h.ctrl64, P.VALUE_I64, value as bigint);
     else aStore(c, P.VALUE_I32, value as number);
-    h.ctrlF64[P.REMAIN_F64] = w.deadline - now();
+    h.ctrlF64[P.DEADLINE_F64] = w.deadline + timeOrigin;
     h.waiter = w;
   }
 
@@ -289,6 +290,12 @@ export class Pool {
     h.handle.post({ type: 'init', ctrl: h.sab, tickets: (this.tickets ??= new SharedArrayBuffer(4)), idle: config.idleTimeout });
     this.helpers[this.helpers.length] = h;
     return h;
+  }
+
+  /** A ticket from the helpers' counter: orders an agent event among theirs. */
+  ticket(): number {
+    this.tickets ??= new SharedArrayBuffer(4);
+    return aAdd(this.ticketsI32 ??= new Int32Array(this.tickets), 0, 1);
   }
 
   /** Resolves once every live helper has started (or died). */

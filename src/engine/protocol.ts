@@ -44,8 +44,11 @@ export const WOKE_AT = 11; // bytes 44..47
 export const BUFFERS_IN = 12; // bytes 48..51
 /** BigInt64 slot (bytes 24..31, Int32 slots 6 and 7): the expected value of a BigInt64Array waiter. */
 export const VALUE_I64 = 3;
-/** Float64 slot, relative to the moment the helper picks the waiter up. */
-export const REMAIN_F64 = 4; // bytes 32..39 (Int32 slots 8 and 9): ms left to the deadline when armed, or +∞
+/**
+ * Float64 slot: the waiter's deadline on the clock threads share (timeOrigin + performance.now()),
+ * or +∞; a helper that picks its waiter up late must still leave the queue at the deadline.
+ */
+export const DEADLINE_F64 = 4; // bytes 32..39 (Int32 slots 8 and 9)
 
 export const PARKED = 0;
 export const ARMING = 1;

@@ -18,6 +18,10 @@ export interface Waiter extends Timed {
   readonly kind: number;
   readonly value: Value;
   helper: Helper | null;
+  /** Its place among the helpers' tickets (protocol.ts): a waiter registered after a wake was seen came after its notify. */
+  ticket: number;
+  /** Steps waited past the deadline for the helper to leave the queue (Engine.expire). */
+  expireWait?: number;
   /** Another helper of the address was bound when it registered (see Address.uncoveredAt). */
   readonly covered: boolean;
   done: boolean;

@@ -4,7 +4,7 @@
 // src/engine/protocol.ts; between waiters the helper sleeps on its own STATE word.
 import {
   ARMING, BLOCKED, BLOCKED_AT, BUFFERS_IN, BUF_ID, CANCELLED, CHANGED, EXPIRED, INDEX, KIND, KIND_I64,
-  PARKED, REMAIN_F64, RETIRED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT, WOKEN,
+  PARKED, DEADLINE_F64, RETIRED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT, WOKEN,
   type AgentMessage, type HelperMessage,
 } from '../engine/protocol';
 
@@ -39,9 +39,10 @@ const port: Port = typeof __awaNodeHelper !== 'undefined'
     close: () => self.close(),
   };
 
-const perf: { now(): number } =
+const perf: { now(): number; timeOrigin: number } =
   typeof performance !== 'undefined' ? performance : require!('perf_hooks').performance;
-const clock = () => perf.now();
+/** The clock threads share (each thread's performance.now() has its own origin). */
+const clock = () => perf.timeOrigin + perf.now();
 
 /** Shortest time a helper blocks on a user address at a time, in ms. */
 const MIN_SLICE = 20;
@@ -96,8 +97,8 @@ function serve(): boolean {
   const view = viewOf(entry, big, index) as Int32Array;
   let value = (big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32)) as number;
   const token = Atomics.load(ctrl, TOKEN);
-  // Relative, so that no clock is compared across threads; picked up late, it only ends later.
-  const deadline = clock() + ctrlF64[REMAIN_F64];
+  // The agent's deadline, so that a helper that picked its waiter up late leaves the queue in time.
+  const deadline = ctrlF64[DEADLINE_F64];
   // Checked before BLOCKED is published: the agent, waiting inside waitAsync, can still answer
   // "not-equal" (the store linearizes before the call) instead of inventing a wakeup.
   if (Atomics.load(view, index) !== value) {
