@@ -318,7 +318,9 @@ function judge(page) {
       for (const w of helpers) {
         const p = pathOf(w.url);
         if (kindOf(w.url) !== 'file' || !e.helper.test(p)) problems.push(`helper worker ${w.url.slice(0, 80)} (${w.state}), expected ${e.helper}`);
-        else if (w.state !== 'running') problems.push(`helper worker ${p}: ${w.state}`);
+        // Spares started ahead of need may not have answered yet when the page reports: only a
+        // helper that failed (or threw) is a problem; one that served is required below.
+        else if (w.state !== 'running' && w.state !== 'created') problems.push(`helper worker ${p}: ${w.state}`);
         else if (!(page.requests || []).some((r) => r.path === p && (r.status === 200 || r.status === 304))) problems.push(`server never served ${p}`);
       }
       for (const v of f.violations || []) problems.push(`CSP violation: ${v.directive} ${v.blockedURI}`);
