@@ -307,10 +307,10 @@ describe('engine: cross-agent', function () {
     // Two sync waiters block first, then this agent's waiter (its helper) behind them.
     const w1 = sync(1);
     await until(() => Atomics.load(ta, 2) === 1, 30000, 'first sync waiter');
-    await new Promise((r) => setTimeout(r, 100)); // ordering aid: it reaches Atomics.wait
+    await new Promise((r) => setTimeout(r, 200)); // ordering aid: it reaches Atomics.wait
     const w2 = sync(2);
     await until(() => Atomics.load(ta, 2) === 2, 30000, 'second sync waiter');
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
     const r = waitAsync(ta, 0, 0);
     expect(r.async).to.equal(true);
     let state = 'pending';
