@@ -154,8 +154,6 @@ export class Engine {
     if (addr.armed.length < config.exactWaiters && !addr.firstUnarmed()) {
       let h: Helper | null;
       try {
-        // An older waiter's helper still on its way into the queue goes first (FIFO).
-        for (let i = 0; i < addr.armed.length; i++) if (addr.armed[i].state === P.ARMING) this.pool.awaitArming(addr.armed[i]);
         // One to arm and spares: they start while this call waits, ready for the next.
         // Where no helper can be started for this very call (browsers), a host that cannot start
         // one at all says so here; on Node, arm() starts it and throws the host's reason.
@@ -247,13 +245,12 @@ export class Engine {
     // waiters settle now, in FIFO order with the ones not queued that take the rest of the count
     // (their messages then only free the helpers); a late abort can no longer undo the wake.
     let n = 0;
-    let claimed = 0;
     const freed: Array<Helper | null> = [];
     for (let x = addr.head; x;) {
       const next = x.next;
       const h = x.helper;
       const s = h ? h.state : P.ARMING;
-      if (h && (s === P.BLOCKED || s === P.WOKEN)) { this.claim(x, h); if (s === P.BLOCKED) claimed++; }
+      if (h && (s === P.BLOCKED || s === P.WOKEN)) this.claim(x, h);
       else if (s !== P.EXPIRED && n < count - m) {
         if (h) freed[freed.length] = this.detach(x, this.pool.cancel(h));
         this.settle(x, 'ok');
@@ -262,9 +259,7 @@ export class Engine {
       x = next;
     }
     for (let i = 0; i < freed.length; i++) this.refill(addr, freed[i]);
-    // More of ours settled as reached than the native notify counted: some had published BLOCKED
-    // but were not queued yet. They woke here, so they count here.
-    return m + n + (claimed > m ? claimed - m : 0);
+    return m + n;
   }
 
   // ---- helper outcomes -----------------------------------------------------------------------

@@ -44,6 +44,8 @@ const perf: { now(): number; timeOrigin: number } =
 /** The clock threads share (each thread's performance.now() has its own origin). */
 const clock = () => perf.timeOrigin + perf.now();
 
+/** Shortest time a helper blocks on a user address at a time, in ms. */
+const MIN_SLICE = 20;
 let ctrl: Int32Array;
 let ctrl64: BigInt64Array;
 let ctrlF64: Float64Array;
@@ -112,10 +114,11 @@ function serve(): boolean {
   // into the wait queue, and the agent would return from waitAsync with its waiter not yet queued.
   let resliced = false;
   for (;;) {
-    // Blocked until the deadline in one piece: re-blocking would put it behind younger waiters in
-    // the queue. A helper whose waiter is gone (an abort) leaves on a wake, which it passes on.
     const left = deadline - clock();
-    const r = Atomics.wait(view, index, value, left > 0 ? left : 0);
+    // Slices bound how long a helper stays queued for a waiter that is gone (an abort): the
+    // agent cannot take it out of the queue, only its own timeout can.
+    const slice = left < idle ? (left > 0 ? left : 0) : (idle > MIN_SLICE ? idle : MIN_SLICE);
+    const r = Atomics.wait(view, index, value, slice);
     if (r === 'ok') {
       Atomics.store(ctrl, WOKE_AT, Atomics.add(tickets, 0, 1));
       if (cas(BLOCKED, WOKEN)) port.post({ type: 'wake', token });
