@@ -245,12 +245,13 @@ export class Engine {
     // waiters settle now, in FIFO order with the ones not queued that take the rest of the count
     // (their messages then only free the helpers); a late abort can no longer undo the wake.
     let n = 0;
+    let claimed = 0;
     const freed: Array<Helper | null> = [];
     for (let x = addr.head; x;) {
       const next = x.next;
       const h = x.helper;
       const s = h ? h.state : P.ARMING;
-      if (h && (s === P.BLOCKED || s === P.WOKEN)) this.claim(x, h);
+      if (h && (s === P.BLOCKED || s === P.WOKEN)) { this.claim(x, h); if (s === P.BLOCKED) claimed++; }
       else if (s !== P.EXPIRED && n < count - m) {
         if (h) freed[freed.length] = this.detach(x, this.pool.cancel(h));
         this.settle(x, 'ok');
@@ -259,7 +260,9 @@ export class Engine {
       x = next;
     }
     for (let i = 0; i < freed.length; i++) this.refill(addr, freed[i]);
-    return m + n;
+    // More of ours settled as reached than the native notify counted: some had published BLOCKED
+    // but were not queued yet. They woke here, so they count here.
+    return m + n + (claimed > m ? claimed - m : 0);
   }
 
   // ---- helper outcomes -----------------------------------------------------------------------
