@@ -231,6 +231,11 @@ export class Engine {
       this.expectWakes(ours);
     }
     if (m >= count) {
+      // The first of ours in the queue were probably among the woken (their threads may not have
+      // run yet): a later notify must not take them for ones that were not queued (below).
+      for (let i = 0, k = m < queued ? m : queued; i < addr.armed.length && k > 0; i++) {
+        if (addr.armed[i].state === P.BLOCKED) { addr.armed[i].owed = true; k--; }
+      }
       // Helpers of ours whose waiters are gone may have taken part of the count: they pass the
       // wake on in the queue, which our waiters beyond the budget are not in. As many of those
       // as there are such helpers settle here (an over-wake at worst, never a lost wake).
@@ -251,7 +256,7 @@ export class Engine {
       const next = x.next;
       const h = x.helper;
       const s = h ? h.state : P.ARMING;
-      if (h && (s === P.BLOCKED || s === P.WOKEN)) { this.claim(x, h); if (s === P.BLOCKED) claimed++; }
+      if (h && (s === P.BLOCKED || s === P.WOKEN)) { if (s === P.BLOCKED && !h.owed) claimed++; this.claim(x, h); }
       else if (s !== P.EXPIRED && n < count - m) {
         if (h) freed[freed.length] = this.detach(x, this.pool.cancel(h));
         this.settle(x, 'ok');

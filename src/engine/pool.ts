@@ -51,6 +51,8 @@ export class Helper {
   waiter: Waiter | null = null;
   /** When it was last armed, in the engine's registration order (compared with Waiter.seq). */
   armSeq = 0;
+  /** An earlier notify of ours probably woke it (Engine.notify). */
+  owed = false;
   /** Armed for a waiter that was already waiting (beyond the budget, or after a change), not at its call. */
   recycled = false;
   alive = true;
@@ -185,6 +187,7 @@ export class Pool {
     else aStore(c, P.VALUE_I32, value as number);
     h.ctrlF64[P.DEADLINE_F64] = w.deadline + timeOrigin;
     h.waiter = w;
+    h.owed = false;
   }
 
   /**
