@@ -375,14 +375,15 @@ export class Engine {
     addr.judgeTimer = undefined;
     const list = this.held.get(addr) || [];
     this.held.delete(addr);
-    // Our own notify's wakes (ownCredit of them) are taken as the latest seen: they came after a
-    // foreign notify that stopped before them, whose wave is the rest.
+    // Our own notify's wakes (ownCredit of them) are taken as the last in queue order: whichever
+    // came first, they then mark where a foreign notify stopped (the threads' wake order is no
+    // guide: they run in any order), and the rest is its wave.
     const own: Helper[] = [];
     const wave: Helper[] = [];
     for (let i = 0; i < list.length; i++) wave[wave.length] = list[i];
     for (let k = addr.ownCredit; k > 0 && wave.length; k--) {
       let last = 0;
-      for (let i = 1; i < wave.length; i++) if (P.before(wave[last].wokeAt, wave[i].wokeAt)) last = i;
+      for (let i = 1; i < wave.length; i++) if (P.before(wave[last].blockedAt, wave[i].blockedAt)) last = i;
       own[own.length] = wave[last];
       arrayRemove(wave, wave[last]);
     }
