@@ -64,7 +64,7 @@ export const KIND_I64 = 1;
 
 /** Messages from a helper to its agent. */
 export type HelperMessage =
-  | { type: 'ready' }
+  | { type: 'ready' } // sent once init arrived: an armed helper can then be served
   | { type: 'wake'; token: number }
   | { type: 'changed'; token: number }
   | { type: 'retired' };

@@ -76,6 +76,10 @@ port.listen((m) => {
     ctrlF64 = new Float64Array(m.ctrl);
     tickets = new Int32Array(m.tickets);
     idle = m.idle;
+    // Ready once the control block is here, not when the script runs: in Chromium a nested
+    // worker's first messages (the port, then init) can arrive after a 'ready' posted at start
+    // reached the agent, which, if it then waits for this helper to block, waits in vain.
+    port.post({ type: 'ready' });
   } else {
     buffers.set(m.id, { buf: m.buf });
     Atomics.add(ctrl, BUFFERS_IN, 1);
@@ -169,4 +173,3 @@ function run(): void {
   }
 }
 
-port.post({ type: 'ready' });
