@@ -169,13 +169,13 @@ export class Engine {
       if (h) {
         h.armSeq = this.seq++;
         h.recycled = false;
-        const s = this.pool.awaitArming(h);
-        // Published BLOCKED is a moment before queued: a store the memory already shows came
-        // before this call returns, so it linearizes before the call (as a CHANGED does).
-        if (s === P.BLOCKED && readMemory(w) !== value && this.pool.cancel(h) === P.BLOCKED) {
-          this.table.forgetIfIdle(addr);
-          return 'not-equal';
-        }
+        let s = this.pool.awaitArming(h);
+        // Published BLOCKED is a moment before queued. A store the memory already shows either
+        // came first (the helper's wait says CHANGED: the store linearizes before this call) or
+        // found it queued (it stays, as a native waiter would, and a notify wakes it). Never
+        // cancelled while it may be queued: it would pass on a wake it absorbs, arbitrarily late,
+        // to a waiter that came after that notify (a spurious "ok").
+        if (s === P.BLOCKED && readMemory(w) !== value) s = this.pool.awaitChanged(h);
         if (s === P.CHANGED) {
           this.pool.release(h);
           this.table.forgetIfIdle(addr);

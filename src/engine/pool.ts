@@ -24,6 +24,7 @@ const ARM_SPIN_MS = 100;
 const ARM_POLL_FIRST_MS = 0.01;
 const ARM_POLL_MAX_MS = 1;
 const ARM_SETTLE_MS = 0.02;
+const ARM_CHANGED_MS = 2;
 /** How long a window spins for a new buffer to reach a helper (Chromium, Firefox: ~0.1 ms idle; WebKit: never). */
 const ARM_BUFFER_SPIN_MS = 20;
 
@@ -225,6 +226,24 @@ export class Pool {
     // Where it may, this thread steps aside a moment: the helper, if it shares this core, has
     // published BLOCKED but may not be in the queue yet, and this thread running on would delay it.
     if (s === P.BLOCKED && block) call(nativeWait, Atom, h.ctrl, P.STATE, P.BLOCKED, ARM_SETTLE_MS);
+    return s;
+  }
+
+  /**
+   * Waits up to ARM_CHANGED_MS for `h`, BLOCKED on a value the memory no longer shows, to leave
+   * BLOCKED: CHANGED when the store came before it entered the queue, WOKEN when a notify found it
+   * there; still BLOCKED means it is queued (a thread preempted longer between publishing BLOCKED
+   * and blocking is left to Engine.onChanged).
+   */
+  awaitChanged(h: Helper): number {
+    const block = mayBlock();
+    const until = now() + ARM_CHANGED_MS;
+    let s: number;
+    while ((s = h.state) === P.BLOCKED && h.alive) {
+      const left = until - now();
+      if (left <= 0) break;
+      if (block) call(nativeWait, Atom, h.ctrl, P.STATE, P.BLOCKED, left);
+    }
     return s;
   }
 

@@ -134,7 +134,10 @@ function serve(): boolean {
       // After a slice we were queued through the change, so it was no wakeup: block on the new
       // value. Before the first block, only the agent can judge it (its other helpers).
       if (resliced) { value = Atomics.load(view, index); continue; }
-      if (cas(BLOCKED, CHANGED)) port.post({ type: 'changed', token });
+      if (cas(BLOCKED, CHANGED)) {
+        Atomics.notify(ctrl, STATE); // the agent may be waiting inside waitAsync (awaitChanged)
+        port.post({ type: 'changed', token });
+      }
       return true;
     }
     if (clock() >= deadline) {
