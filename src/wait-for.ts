@@ -45,7 +45,7 @@ export function createWaitFor(engine: () => Engine) {
       if (signal && signal.aborted) return PromiseCtor.reject(abortReason(signal));
       const plan = DoWaitPrologue(typedArray, index, value, timeout);
       if (plan.sync) return PromiseCtor.resolve(plan.sync);
-      const wait = engine().enqueueCancellable(plan.buffer, plan.byteIndex, plan.index, plan.big, plan.v, plan.t);
+      const wait = engine().enqueueCancellable(plan.buffer, plan.byteIndex, plan.index, plan.big, plan.v, plan.t, !!signal);
       if (wait === 'not-equal') return PromiseCtor.resolve(wait);
       if (!signal) return wait.promise;
       const onAbort = () => { wait.cancel(abortReason(signal)); };

@@ -127,9 +127,9 @@ export class Engine {
    * A wait that can be withdrawn (beyond the spec: waitFor's AbortSignal). `cancel` removes the
    * waiter and rejects with `reason`; it returns false (changing nothing) if it was already woken.
    */
-  enqueueCancellable(buffer: SharedArrayBuffer, byteIndex: number, index: number, big: boolean, value: Value, t: number):
-    { promise: Promise<Outcome>; cancel(reason: unknown): boolean } | 'not-equal' {
-    const r = this.register(buffer, byteIndex, index, big, value, t, true);
+  enqueueCancellable(buffer: SharedArrayBuffer, byteIndex: number, index: number, big: boolean, value: Value, t: number,
+    abortable: boolean): { promise: Promise<Outcome>; cancel(reason: unknown): boolean } | 'not-equal' {
+    const r = this.register(buffer, byteIndex, index, big, value, t, abortable);
     if (r === 'not-equal') return r;
     const w = r.waiter;
     return {
@@ -145,7 +145,7 @@ export class Engine {
     if (this.pool.spawnError) throw this.pool.spawnError;
     const addr = this.table.getOrCreate(buffer, byteIndex);
     const w: Waiter = {
-      token: this.seq & 0x7fffffff, seq: this.seq++, address: addr, index, kind, value,
+      token: this.seq & 0x7fffffff, seq: this.seq++, address: addr, index, kind, value, abortable: cancellable,
       deadline: now() + t + resolution, heapIndex: -1, helper: null, covered: addr.armed.length > 0, done: false,
       resolve: undefined!, reject: undefined, prev: null, next: null, ticket: 0,
     };

@@ -184,6 +184,7 @@ export class Pool {
     aStore(c, P.INDEX, w.index);
     aStore(c, P.KIND, w.kind);
     aStore(c, P.TOKEN, w.token);
+    aStore(c, P.SLICED, w.abortable ? 1 : 0);
     if (w.kind === P.KIND_I64) aStore(h.ctrl64, P.VALUE_I64, value as bigint);
     else aStore(c, P.VALUE_I32, value as number);
     h.ctrlF64[P.DEADLINE_F64] = w.deadline + timeOrigin;

@@ -42,6 +42,13 @@ export const BLOCKED_AT = 10; // bytes 40..43
 export const WOKE_AT = 11; // bytes 44..47
 /** How many 'buffer' messages the helper has received: the agent knows which it has (Pool.knows). */
 export const BUFFERS_IN = 12; // bytes 48..51
+/**
+ * 1 for a waiter that may be aborted (waitFor with a signal): its helper blocks in slices of
+ * idleTimeout, so that one whose waiter is gone leaves the queue in bounded time, at the price of
+ * rejoining the queue's tail after each slice. 0 (every waitAsync): one block until the deadline,
+ * keeping its FIFO place.
+ */
+export const SLICED = 13; // bytes 52..55
 /** BigInt64 slot (bytes 24..31, Int32 slots 6 and 7): the expected value of a BigInt64Array waiter. */
 export const VALUE_I64 = 3;
 /**

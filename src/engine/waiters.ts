@@ -26,6 +26,8 @@ export interface Waiter extends Timed {
   readonly covered: boolean;
   done: boolean;
   resolve: (o: Outcome) => void;
+  /** It may be aborted (waitFor with a signal): its helper blocks in slices (protocol.ts, SLICED). */
+  readonly abortable: boolean;
   /** Only for cancellable waits (waitFor): rejects with the abort reason. */
   reject: ((reason: unknown) => void) | undefined;
   prev: Waiter | null;

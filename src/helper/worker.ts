@@ -4,7 +4,7 @@
 // src/engine/protocol.ts; between waiters the helper sleeps on its own STATE word.
 import {
   ARMING, BLOCKED, BLOCKED_AT, BUFFERS_IN, BUF_ID, CANCELLED, CHANGED, EXPIRED, INDEX, KIND, KIND_I64,
-  PARKED, DEADLINE_F64, RETIRED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT, WOKEN,
+  PARKED, DEADLINE_F64, RETIRED, SLICED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT, WOKEN,
   type AgentMessage, type HelperMessage,
 } from '../engine/protocol';
 
@@ -44,8 +44,10 @@ const perf: { now(): number; timeOrigin: number } =
 /** The clock threads share (each thread's performance.now() has its own origin). */
 const clock = () => perf.timeOrigin + perf.now();
 
-/** Shortest time a helper blocks on a user address at a time, in ms. */
+/** Shortest time a helper blocks on a user address at a time, in ms (an abortable waiter's). */
 const MIN_SLICE = 20;
+/** How long a helper blocks at a time for a waiter that cannot be aborted, in ms. */
+const LONG_SLICE = 60000;
 let ctrl: Int32Array;
 let ctrl64: BigInt64Array;
 let ctrlF64: Float64Array;
@@ -116,12 +118,15 @@ function serve(): boolean {
   if (!cas(ARMING, BLOCKED)) return true; // cancelled before we got here
   // No notify of the agent here: it polls. Waking it now could preempt this thread on its way
   // into the wait queue, and the agent would return from waitAsync with its waiter not yet queued.
+  // Slices bound how long a helper stays queued for a waiter that is gone (an abort; rarely, one
+  // the agent settled without this helper's report): the agent cannot take it out of the queue,
+  // only its own timeout can. Each slice rejoins the queue's tail, so only a waiter that may be
+  // aborted gets short ones (protocol.ts, SLICED); the others keep their FIFO place for a minute.
+  const span = Atomics.load(ctrl, SLICED) === 1 ? (idle > MIN_SLICE ? idle : MIN_SLICE) : LONG_SLICE;
   let resliced = false;
   for (;;) {
     const left = deadline - clock();
-    // Slices bound how long a helper stays queued for a waiter that is gone (an abort): the
-    // agent cannot take it out of the queue, only its own timeout can.
-    const slice = left < idle ? (left > 0 ? left : 0) : (idle > MIN_SLICE ? idle : MIN_SLICE);
+    const slice = left < span ? (left > 0 ? left : 0) : span;
     const r = Atomics.wait(view, index, value, slice);
     if (r === 'ok') {
       Atomics.store(ctrl, WOKE_AT, Atomics.add(tickets, 0, 1));
