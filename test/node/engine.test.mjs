@@ -348,6 +348,41 @@ describe('engine: cross-agent', function () {
     await w.terminate();
   });
 
+  it('an older waiter keeps its place in the queue through its helper\'s slices: notify(1) from another thread wakes it first', async () => {
+    // Helpers block in slices of idleTimeout and then block again. Here the slices are 200 ms and
+    // the younger waiter comes 180 ms after the older one, so at the notify (~480 ms) the older
+    // waiter's helper has just begun a new slice; native wakes the older waiter whenever it lands.
+    configure({ idleTimeout: 200 });
+    crashHelpers('all'); // helpers take idleTimeout when they start: these waits get new ones
+    const w = agent(`
+      parentPort.on('message', (m) => send({ n: Atomics.notify(new Int32Array(m), 0, 1) }));
+      send('ready');
+    `);
+    try {
+      await w.next((m) => m === 'ready');
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms)); // ordering aids only
+      const woke = [];
+      for (let round = 0; round < 3; round++) {
+        const ta = new Int32Array(sab());
+        const order = [];
+        const older = waitAsync(ta, 0, 0, 60000).value.then((v) => order.push(`older:${v}`));
+        await sleep(180);
+        const younger = waitAsync(ta, 0, 0, 60000).value.then((v) => order.push(`younger:${v}`));
+        await sleep(300);
+        w.post(ta.buffer);
+        expect((await w.next((m) => m.n !== undefined)).n).to.equal(1);
+        await within(Promise.race([older, younger]), 30000, `round ${round}: the woken waiter`);
+        woke.push(order[0]);
+        notify(ta, 0);
+        await within(Promise.all([older, younger]), 30000, 'both');
+      }
+      expect(woke).to.deep.equal(Array(3).fill('older:ok'));
+    } finally {
+      configure({ idleTimeout: 2000 });
+      await w.terminate();
+    }
+  });
+
   it('BigInt64Array end to end, with a 64-bit value that differs only in its high word', async () => {
     const ta = new BigInt64Array(sab());
     const hi = 1n << 40n;
