@@ -349,9 +349,10 @@ describe('engine: cross-agent', function () {
   });
 
   it('an older waiter keeps its place in the queue through its helper\'s slices: notify(1) from another thread wakes it first', async () => {
-    // Helpers block in slices of idleTimeout and then block again. Here the slices are 200 ms and
-    // the younger waiter comes 180 ms after the older one, so at the notify (~480 ms) the older
-    // waiter's helper has just begun a new slice; native wakes the older waiter whenever it lands.
+    // A waitAsync waiter's helper must not re-block every idleTimeout (each re-block rejoins the
+    // queue's tail). Here idleTimeout is 200 ms and the younger waiter comes 180 ms after the
+    // older one, so at the notify (~480 ms) a helper re-blocking per idleTimeout would have just
+    // rejoined behind the younger one; native wakes the older waiter whenever it lands.
     configure({ idleTimeout: 200 });
     crashHelpers('all'); // helpers take idleTimeout when they start: these waits get new ones
     const w = agent(`
