@@ -219,6 +219,8 @@ export class Engine {
         if (x.state === P.CANCELLED || !x.alive) { stale++; i++; } else arrayRemove(addr.stale, x);
       }
     }
+    // Helpers that report a wake after this ticket were woken by this notify (or a later one).
+    const t0 = queued ? this.pool.ticket() : 0;
     let m = call<number>(nativeNotify, Atom, typedArray, index, count);
     if (!addr) return m;
     // Ran out of queue: it also reached our helpers whose waiters are gone (they pass the wake on,
@@ -256,7 +258,11 @@ export class Engine {
       const next = x.next;
       const h = x.helper;
       const s = h ? h.state : P.ARMING;
-      if (h && (s === P.BLOCKED || s === P.WOKEN)) { if (s === P.BLOCKED && !h.owed) claimed++; this.claim(x, h); }
+      if (h && (s === P.BLOCKED || s === P.WOKEN)) {
+        // Reached now: still BLOCKED (woken but not run yet, or not queued yet), or woken since t0.
+        if (!h.owed && (s === P.BLOCKED || (queued && !P.before(h.wokeAt, t0)))) claimed++;
+        this.claim(x, h);
+      }
       else if (s !== P.EXPIRED && n < count - m) {
         if (h) freed[freed.length] = this.detach(x, this.pool.cancel(h));
         this.settle(x, 'ok');
@@ -266,7 +272,8 @@ export class Engine {
     }
     for (let i = 0; i < freed.length; i++) this.refill(addr, freed[i]);
     // More of ours settled as reached than the native notify counted: some had published BLOCKED
-    // but were not queued yet. They woke here, so they count here.
+    // but were not queued yet. They woke here, so they count here. (Counted in both states: the
+    // woken ones may have reported WOKEN already, which the ones not queued never do.)
     return m + n + (claimed > m ? claimed - m : 0);
   }
 
