@@ -261,7 +261,8 @@ export class Engine {
       if (h && (s === P.BLOCKED || s === P.WOKEN)) {
         // Reached now: still BLOCKED (woken but not run yet, or not queued yet), or woken since t0.
         if (!h.owed && (s === P.BLOCKED || (queued && !P.before(h.wokeAt, t0)))) claimed++;
-        this.claim(x, h);
+        if (s === P.WOKEN) this.woke(h); // its message may have come already (held for FIFO order)
+        else this.claim(x, h);
       }
       else if (s !== P.EXPIRED && n < count - m) {
         if (h) freed[freed.length] = this.detach(x, this.pool.cancel(h));

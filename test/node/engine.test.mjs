@@ -117,6 +117,54 @@ describe('engine: timeouts', () => {
 describe('engine: cross-agent', function () {
   this.timeout(120000);
 
+  it('an async mutex contended by a worker: every acquisition served, and no helper stays bound once every waiter settled', async () => {
+    // Our notify that runs out of queue settles the waiters its wakes reached; one whose helper's
+    // message had come already, held back for FIFO order, must free that helper there and then.
+    const lock = new Int32Array(sab());
+    const ctl = new Int32Array(sab());
+    const w = agent(`
+      const lock = new Int32Array(workerData.lock), ctl = new Int32Array(workerData.ctl);
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      let n = 0;
+      send('ready');
+      while (!Atomics.load(ctl, 0)) {
+        if (Atomics.compareExchange(lock, 0, 0, 1) !== 0) { Atomics.wait(lock, 0, 1, 50); continue; }
+        n++;
+        Atomics.store(lock, 0, 0);
+        lib.notify(lock, 0, 1);
+        Atomics.wait(nap, 0, 0, 0.02);
+      }
+      send({ n });
+    `, { lock: lock.buffer, ctl: ctl.buffer });
+    try {
+      await w.next((m) => m === 'ready');
+      let acquired = 0;
+      let timeouts = 0;
+      const hop = () => new Promise((r) => setImmediate(r));
+      const task = async () => {
+        for (let i = 0; i < 150; i++) {
+          while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) {
+            const r = waitAsync(lock, 0, 1, 20000);
+            if (r.async && (await r.value) === 'timed-out') timeouts++;
+          }
+          acquired++;
+          await hop();
+          Atomics.store(lock, 0, 0);
+          notify(lock, 0, 1);
+          await hop();
+        }
+      };
+      await within(Promise.all(Array.from({ length: 8 }, task)), 60000, 'the 8 tasks');
+      Atomics.store(ctl, 0, 1);
+      Atomics.notify(lock, 0);
+      await w.next((m) => m.n !== undefined);
+      expect({ acquired, timeouts }).to.deep.equal({ acquired: 1200, timeouts: 0 });
+      await until(() => stats().pending === 0 && stats().armed === 0, 30000, 'no helper bound (stats().armed 0)');
+    } finally {
+      await w.terminate();
+    }
+  });
+
   it('ping-pong with a worker doing sync waits: 10,000 rounds, no lost wakeup', async () => {
     // Round numbers, not flags: a notify may legally arrive one round late (it wakes a waiter that
     // then re-checks), so only a wait that times out counts as a lost wakeup.
