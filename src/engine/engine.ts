@@ -25,9 +25,11 @@ const NEEDY_POLL_MS = 5;
 /** Longest the host is held open for the messages of wakes our own notify caused. */
 const OWN_WAKE_HOLD_MS = 200;
 /** Longest a woken waiter waits for an older one's helper to report, to settle in queue order. */
-const ORDER_WAIT_MS = 200;
+const ORDER_WAIT_MS = 20;
 /** When a helper whose waiter our own notify settled is checked for the message it owes. */
 const CLAIM_CHECK_MS = 1000;
+/** Longest our own notify spins for the helpers it woke to show it (Engine.awaitOwnWakes), in ms. */
+const NOTIFY_SPIN_MS = 0.2;
 /** How long a helper that died while queued is assumed to be still there (its thread ending). */
 const DEAD_QUEUED_MS = 1000;
 /** Longest a waiter past its deadline waits for its helper to leave the queue, in 1 ms steps. */
@@ -238,6 +240,7 @@ export class Engine {
       for (let i = 0, k = m < queued ? m : queued; i < addr.armed.length && k > 0; i++) {
         if (addr.armed[i].state === P.BLOCKED) { addr.armed[i].owed = true; k--; }
       }
+      if (queued && m > 0) this.awaitOwnWakes(addr, t0, m < queued ? m : queued);
       // Helpers of ours whose waiters are gone may have taken part of the count: they pass the
       // wake on in the queue, which our waiters beyond the budget are not in. As many of those
       // as there are such helpers settle here (an over-wake at worst, never a lost wake).
@@ -276,6 +279,25 @@ export class Engine {
     // but were not queued yet. They woke here, so they count here. (Counted in both states: the
     // woken ones may have reported WOKEN already, which the ones not queued never do.)
     return m + n + (claimed > m ? claimed - m : 0);
+  }
+
+  /**
+   * Our own notify woke up to `k` of our helpers: their threads show it (WOKEN) well before their
+   * messages arrive. Spins NOTIFY_SPIN_MS at most for them, and settles those that show it, in
+   * queue order, as their messages would: a same-thread hand-over (a mutex) then costs one thread
+   * wake-up, not a wake-up, a message and an event-loop turn.
+   */
+  private awaitOwnWakes(addr: Address, t0: number, k: number): void {
+    const until = now() + NOTIFY_SPIN_MS;
+    for (;;) {
+      let n = 0;
+      for (let i = 0; i < addr.armed.length; i++) {
+        const h = addr.armed[i];
+        if (h.state === P.WOKEN && !P.before(h.wokeAt, t0)) n++;
+      }
+      if (n >= k || now() >= until) break;
+    }
+    this.settleWoken(addr, false);
   }
 
   // ---- helper outcomes -----------------------------------------------------------------------

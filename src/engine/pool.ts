@@ -21,6 +21,7 @@ const FAIL_STREAK_LIMIT = 5;
  */
 const ARM_SLEEP_MS = 2000;
 const ARM_SPIN_MS = 100;
+const ARM_SPIN_FIRST_MS = 0.1;
 const ARM_POLL_FIRST_MS = 0.01;
 const ARM_POLL_MAX_MS = 1;
 const ARM_SETTLE_MS = 0.02;
@@ -219,6 +220,10 @@ export class Pool {
     const until = now() + bound;
     // Asleep in growing steps rather than woken by the helper (see its serve()): the first steps
     // are shorter than a thread's wake-up, the later ones cheap while a new helper starts.
+    // A parked helper blocks within tens of µs: spun for first (a timed sleep that short costs the
+    // kernel's timer slack, 50 µs on Linux, each time), then asleep.
+    const spinUntil = now() + (bound < ARM_SPIN_FIRST_MS ? bound : ARM_SPIN_FIRST_MS);
+    while ((s = h.state) === P.ARMING && now() < spinUntil) { /* spin */ }
     for (let step = ARM_POLL_FIRST_MS; (s = h.state) === P.ARMING && h.alive; step = step < ARM_POLL_MAX_MS ? step * 2 : step) {
       const left = until - now();
       if (left <= 0) break;
