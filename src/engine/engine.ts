@@ -25,7 +25,7 @@ const NEEDY_POLL_MS = 5;
 /** Longest the host is held open for the messages of wakes our own notify caused. */
 const OWN_WAKE_HOLD_MS = 200;
 /** Longest a woken waiter waits for an older one's helper to report, to settle in queue order. */
-const ORDER_WAIT_MS = 20;
+const ORDER_WAIT_MS = 200;
 /** When a helper whose waiter our own notify settled is checked for the message it owes. */
 const CLAIM_CHECK_MS = 1000;
 /** Longest our own notify spins for the helpers it woke to show it (Engine.awaitOwnWakes), in ms. */
@@ -240,7 +240,7 @@ export class Engine {
       for (let i = 0, k = m < queued ? m : queued; i < addr.armed.length && k > 0; i++) {
         if (addr.armed[i].state === P.BLOCKED) { addr.armed[i].owed = true; k--; }
       }
-      if (queued && m > 0) this.awaitOwnWakes(addr, t0, m < queued ? m : queued);
+      if (queued && m > 0) this.awaitOwnWakes(addr, t0, m < queued ? m : queued, m);
       // Helpers of ours whose waiters are gone may have taken part of the count: they pass the
       // wake on in the queue, which our waiters beyond the budget are not in. As many of those
       // as there are such helpers settle here (an over-wake at worst, never a lost wake).
@@ -287,17 +287,38 @@ export class Engine {
    * queue order, as their messages would: a same-thread hand-over (a mutex) then costs one thread
    * wake-up, not a wake-up, a message and an event-loop turn.
    */
-  private awaitOwnWakes(addr: Address, t0: number, k: number): void {
+  private awaitOwnWakes(addr: Address, t0: number, k: number, m: number): void {
     const until = now() + NOTIFY_SPIN_MS;
+    let n: number;
+    let last: Helper | null;
     for (;;) {
-      let n = 0;
+      n = 0;
+      last = null;
       for (let i = 0; i < addr.armed.length; i++) {
         const h = addr.armed[i];
-        if (h.state === P.WOKEN && !P.before(h.wokeAt, t0)) n++;
+        if (h.state === P.WOKEN && !P.before(h.wokeAt, t0)) {
+          n++;
+          if (!last || P.before(last.queuedAt, h.queuedAt)) last = h;
+        }
       }
       if (n >= k || now() >= until) break;
     }
+    // Every wake of this notify is one of ours, seen: a helper of ours still BLOCKED with an
+    // older ticket was not queued ahead of them (FIFO would have woken it first).
+    if (n === m && last) this.behind(addr, last);
     this.settleWoken(addr, false);
+  }
+
+  /**
+   * `than` was woken while helpers of `addr` with older tickets stayed BLOCKED: they entered the
+   * queue after it (a thread preempted between its ticket and its block). Their tickets are
+   * renewed, so that later wakes do not wait for them (settleWoken) as if they were ahead.
+   */
+  private behind(addr: Address, than: Helper): void {
+    for (let i = 0; i < addr.armed.length; i++) {
+      const x = addr.armed[i];
+      if (x.state === P.BLOCKED && P.before(x.queuedAt, than.queuedAt)) x.behindAt = this.pool.ticket();
+    }
   }
 
   // ---- helper outcomes -----------------------------------------------------------------------
@@ -343,15 +364,16 @@ export class Engine {
       let first: Helper | null = null;
       for (let i = 0; i < armed.length; i++) {
         const x = armed[i];
-        if (x.state === P.WOKEN && (!first || P.before(x.blockedAt, first.blockedAt))) first = x;
+        if (x.state === P.WOKEN && (!first || P.before(x.queuedAt, first.queuedAt))) first = x;
       }
       if (!first) return;
       let ahead = false;
       for (let i = 0; i < armed.length && !force && !ahead; i++) {
         const x = armed[i];
-        ahead = x.state === P.BLOCKED && P.before(x.blockedAt, first.blockedAt);
+        ahead = x.state === P.BLOCKED && P.before(x.queuedAt, first.queuedAt);
       }
       if (ahead) break;
+      if (force) this.behind(addr, first); // waited for them in vain: they are behind it
       this.woke(first);
     }
     // Woken ones left waiting for an older one's message: settled at the latest then.

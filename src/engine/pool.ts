@@ -57,6 +57,8 @@ export class Helper {
   owed = false;
   /** Armed for a waiter that was already waiting (beyond the budget, or after a change), not at its call. */
   recycled = false;
+  /** A ticket after which the agent knows it entered the queue (Helper.queuedAt); reset on arming. */
+  behindAt: number | undefined = undefined;
   alive = true;
   ready = false;
   handle!: HelperHandle;
@@ -73,6 +75,15 @@ export class Helper {
 
   get blockedAt(): number {
     return aLoad(this.ctrl, P.BLOCKED_AT);
+  }
+
+  /**
+   * Its place in the queue as far as the agent knows: its BLOCKED_AT ticket, or a later one the
+   * agent gave it on seeing younger helpers woken before it (Engine.behind).
+   */
+  get queuedAt(): number {
+    const t = this.blockedAt;
+    return this.behindAt !== undefined && P.before(t, this.behindAt) ? this.behindAt : t;
   }
 
   get wokeAt(): number {
@@ -191,6 +202,7 @@ export class Pool {
     h.ctrlF64[P.DEADLINE_F64] = w.deadline + timeOrigin;
     h.waiter = w;
     h.owed = false;
+    h.behindAt = undefined;
   }
 
   /**
