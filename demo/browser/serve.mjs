@@ -16,12 +16,20 @@ function parsePort(argv) {
   return port;
 }
 
-const port = parsePort(process.argv.slice(2));
-if (!fs.existsSync(path.join(ROOT, 'dist/index.browser.mjs'))) {
-  console.error('dist/index.browser.mjs is missing: run `npm run build` first.');
-  process.exit(1);
+function fail(message) {
+  console.error(`demo:browser: ${message}`);
+  process.exit(2);
 }
-const server = await startServer({ port });
+
+let port;
+try {
+  port = parsePort(process.argv.slice(2));
+} catch (e) {
+  fail(e.message);
+}
+if (!fs.existsSync(path.join(ROOT, 'dist/index.browser.mjs'))) fail('dist/index.browser.mjs is missing: run `npm run build` first.');
+const server = await startServer({ port }).catch((e) =>
+  fail(e.code === 'EADDRINUSE' ? `port ${port} is in use: try --port=<another> (0: any free port)` : e.message));
 console.log(`atomics-wait-async browser demo: ${server.origin}/demo/browser/`);
 console.log('(cross-origin isolated; loopback http counts as a secure context) — Ctrl-C to stop');
 process.once('SIGINT', async () => {
