@@ -116,7 +116,7 @@ export function launchFirefox(executable, url, { logFile, prefs } = {}) {
   };
 }
 
-/** Starts Chromium through playwright-core on `url`; returns { close(), exited }. */
+/** Starts Chromium through playwright-core on `url`; returns { page, close(), exited } (page: for screenshots). */
 export async function launchChromium(executable, url, { onConsole } = {}) {
   const { chromium } = await import('playwright-core');
   const userDataDir = tmpdir('awa-chromium-');
@@ -140,6 +140,7 @@ export async function launchChromium(executable, url, { onConsole } = {}) {
   }
   page.goto(url).catch(() => { /* navigations continue from the page itself */ });
   return {
+    page,
     exited,
     hasExited: () => closed,
     async close() {

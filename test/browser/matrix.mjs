@@ -4,12 +4,13 @@
 //   every worker; WebKit also in a "Safari 15.2–16.3" profile: shim, and no Worker constructor
 //   inside workers), then Node 14/15 (shim) and Node 20 (native, and shim) through
 //   test/engines/node-old.mjs, then Bun (the Node build) and Deno (the browser build) through
-//   test/engines/bun-deno.mjs.
+//   test/engines/bun-deno.mjs. The browser demo (demo/browser/) runs last of the browsers, in
+//   Firefox ESR 140 and Chromium (test/browser/demo.mjs).
 // Prints counts per engine/mode, the failures, the expected failures with their reasons, and last
 // one line: "N passed, N failed".
 //
 // Options: --only=<id,...> (ids: firefox-140, firefox-153, chromium, webkit, node14, node15,
-//   node20, bun, deno),
+//   node20, bun, deno, demo),
 //   --skip-build (use dist/ as it is), --verbose (page progress and browser console),
 //   --rounds=<n> (ping-pong rounds, default 1000).
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import path from 'node:path';
 import { ROOT, startServer } from './server.mjs';
 import { launchChromium, launchFirefox, launchWebKit, MINIBROWSER } from './browsers.mjs';
 import { buildCoreJs } from './corejs-bundle.mjs';
+import { demoTargets } from './demo.mjs';
 import { EXPECTED_FAILURES, expectedFailure } from './expected-failures.mjs';
 import { runNodeMatrix } from '../engines/node-old.mjs';
 import { runBunDenoMatrix } from '../engines/bun-deno.mjs';
@@ -209,6 +211,8 @@ export async function runBrowser(server, target, opts, logFile) {
     browser.exited.then(() => finish('exited'));
     const why = await done;
     clearTimeout(watchdog);
+    // A target's last word with its browser still open (the demo's screenshot); it counts in rows.
+    if (why === 'done' && target.beforeClose) await target.beforeClose(browser, rows);
     await browser.close();
     session.close();
     if (why === 'done') continue; // this group is through; the next one (if any) gets its own browser
@@ -281,9 +285,12 @@ export async function main(argv) {
     build();
   }
   const rows = [];
-  const browsers = browserTargets().filter((t) => want(t.id));
+  const all = browserTargets();
+  const browsers = all.filter((t) => want(t.id));
+  // The demo page is its own id: --only=chromium runs the suites alone, --only=demo the demo alone.
+  if (want('demo')) browsers.push(...demoTargets(all, { rounds: opts.rounds }));
   if (browsers.length) {
-    await buildCoreJs();
+    if (browsers.some((t) => !t.pages)) await buildCoreJs(); // the suites' core-js pages need it
     const logDir = path.join(ROOT, '.cache/browser/logs');
     fs.mkdirSync(logDir, { recursive: true });
     const server = await startServer({ verbose: opts.verbose });
@@ -299,7 +306,7 @@ export async function main(argv) {
           }
           continue;
         }
-        const logFile = path.join(logDir, `${t.id}.log`);
+        const logFile = path.join(logDir, `${t.logName || t.id}.log`);
         fs.writeFileSync(logFile, '');
         for (const row of await runBrowser(server, t, opts, logFile)) {
           rows.push(row);

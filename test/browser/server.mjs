@@ -95,8 +95,9 @@ function readBody(req) {
  * given as an absolute URL of another origin (another server) is sent there as it is; with
  * hooks.absolute every next URL is absolute (for sessions whose pages report from other origins).
  * `onRequest({ method, path, status })`, if given, sees every finished request (path with query).
+ * `port`: where to listen (default 0, a free port).
  */
-export async function startServer({ root = ROOT, verbose = false, log = console.log, onRequest } = {}) {
+export async function startServer({ root = ROOT, verbose = false, log = console.log, onRequest, port: wantPort = 0 } = {}) {
   const sessions = new Map();
   let nextSession = 1;
 
@@ -147,7 +148,8 @@ export async function startServer({ root = ROOT, verbose = false, log = console.
         res.writeHead(204).end();
         return;
       }
-      const file = path.resolve(root, '.' + decodeURIComponent(url.pathname));
+      // A folder's URL serves its index.html (the demo's address is /demo/browser/).
+      const file = path.resolve(root, '.' + decodeURIComponent(url.pathname) + (url.pathname.endsWith('/') ? 'index.html' : ''));
       if (file !== root && !file.startsWith(root + path.sep)) {
         res.writeHead(403).end();
         return;
@@ -173,7 +175,7 @@ export async function startServer({ root = ROOT, verbose = false, log = console.
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(wantPort, '127.0.0.1', resolve); // port 0: a free one (the test runs); the demo may pick one
   });
   const { port } = server.address();
   const origin = `http://127.0.0.1:${port}`;
