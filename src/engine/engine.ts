@@ -225,6 +225,7 @@ export class Engine {
     const t0 = queued ? this.pool.ticket() : 0;
     let m = call<number>(nativeNotify, Atom, typedArray, index, count);
     if (!addr) return m;
+    const woken = m;
     // Ran out of queue: it also reached our helpers whose waiters are gone (they pass the wake on,
     // to nobody): native would not have counted them.
     if (m < count) m -= m < stale ? m : stale;
@@ -257,6 +258,7 @@ export class Engine {
     let n = 0;
     let claimed = 0;
     const freed: Array<Helper | null> = [];
+    const unqueued = queued > 0 && this.notQueued(addr, t0, woken);
     for (let x = addr.head; x;) {
       const next = x.next;
       const h = x.helper;
@@ -265,7 +267,10 @@ export class Engine {
         // Reached now: still BLOCKED (woken but not run yet, or not queued yet), or woken since t0.
         if (!h.owed && (s === P.BLOCKED || (queued && !P.before(h.wokeAt, t0)))) claimed++;
         if (s === P.WOKEN) this.woke(h); // its message may have come already (held for FIFO order)
-        else this.claim(x, h);
+        else if (unqueued) { // not queued: cancelled, it passes on a wake it absorbs once it is
+          this.detach(x, this.pool.cancel(h));
+          this.settle(x, 'ok');
+        } else this.claim(x, h);
       }
       else if (s !== P.EXPIRED && n < count - m) {
         if (h) freed[freed.length] = this.detach(x, this.pool.cancel(h));
@@ -279,6 +284,29 @@ export class Engine {
     // but were not queued yet. They woke here, so they count here. (Counted in both states: the
     // woken ones may have reported WOKEN already, which the ones not queued never do.)
     return m + n + (claimed > m ? claimed - m : 0);
+  }
+
+  /**
+   * After our notify ran out of queue with `woken` wakes: whether the helpers of `addr` still
+   * showing BLOCKED were not in the queue (they had published BLOCKED, not blocked yet). Known once
+   * every wake shows as one of ours (WOKEN since ticket t0), spun for NOTIFY_SPIN_MS at most.
+   * Left bound to its settled waiter, such a helper would later absorb another notify's wake.
+   */
+  private notQueued(addr: Address, t0: number, woken: number): boolean {
+    const until = now() + NOTIFY_SPIN_MS;
+    for (;;) {
+      let seen = 0;
+      let blocked = 0;
+      for (let i = 0; i < addr.armed.length; i++) {
+        const h = addr.armed[i];
+        const s = h.state;
+        if (s === P.WOKEN && !P.before(h.wokeAt, t0)) seen++;
+        else if (s === P.BLOCKED) blocked++;
+      }
+      if (!blocked) return false;
+      if (seen >= woken) return true;
+      if (now() >= until) return false;
+    }
   }
 
   /**

@@ -47,6 +47,17 @@ describe('engine: same-agent notify', () => {
     await fifoRounds(stats().exactWaiters + 4);
   });
 
+  it('10,000 rounds of waitAsync then notify(1): every waiter woken (a helper our notify reached before it was queued never absorbs a later wake)', async () => {
+    // Our notify can run out of queue while the helper has published BLOCKED but is not queued
+    // yet: it settles the waiter and must not leave that helper to swallow the next round's wake.
+    const ta = new Int32Array(sab());
+    for (let i = 0; i < 10000; i++) {
+      const r = waitAsync(ta, 0, 0);
+      expect(notify(ta, 0, 1), `round ${i}: notify(1)`).to.equal(1);
+      expect(await within(r.value, 10000, `round ${i}: the woken waiter`)).to.equal('ok');
+    }
+  });
+
   it('notify() returns the exact count even after the helper had time to block', async () => {
     const ta = new Int32Array(sab());
     const rs = Array.from({ length: 5 }, () => waitAsync(ta, 1, 0).value);
