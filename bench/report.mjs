@@ -203,11 +203,8 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
           `(${num(W['same-agent'].cycle?.shim?.p50)} vs ${num(W['same-agent'].cycle?.native?.p50)} µs)`,
         ok(judged <= 1),
         judged <= 1 ? (quantized ? 'judged on the batched whole cycle, since single notifies settle within one 5 µs timer step' : '') :
-          (e.id === 'firefox-140'
-            ? "Firefox's native notify settles a same-thread waiter in about a microsecond (no task hop, unlike V8), and the " +
-              "shim's JavaScript path (validation through captured intrinsics, the waiter list, Atomics on the helper's " +
-              'control words) costs more in SpiderMonkey than in V8'
-            : 'see the detail table'),
+          'engine v2: a same-thread waiter settles once its helper, woken by the native notify in FIFO order with ' +
+            "other threads' waiters, shows it (a thread wake-up), and every waitAsync waits for its helper to block",
       ]);
       const syncR = Object.keys(W.sync).map((n) => [n, ratio(W.sync[n].shim?.p50, W.sync[n].native?.p50)]);
       const bad = syncR.filter(([, v]) => !(v <= 2));
@@ -224,7 +221,8 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
           const a = w === 'scale-one' ? 1 : size;
           const m = scaleMax(W[w].shim[size], 'helpersMax');
           if (!(m <= a)) helpersFine = false;
-          parts.push(w === 'scale-one' ? `${num(size)} waiters → ${m}` : `${size} addr → ${m}`);
+          const shown = Number.isFinite(m) ? m : 'no result (the step did not finish)';
+          parts.push(w === 'scale-one' ? `${num(size)} waiters → ${shown}` : `${size} addr → ${shown}`);
         }
       }
       const big = Math.max(...(W['scale-one'].sizes || [0]));
