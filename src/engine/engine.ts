@@ -30,6 +30,8 @@ const ORDER_WAIT_MS = 200;
 const CLAIM_CHECK_MS = 1000;
 /** Longest our own notify spins for the helpers it woke to show it (Engine.awaitOwnWakes), in ms. */
 const NOTIFY_SPIN_MS = 0.2;
+/** Longest our notify repeats itself for helpers of ours not yet queued (Engine.notify), in ms. */
+const REQUEUE_MS = 2;
 /** How long a helper that died while queued is assumed to be still there (its thread ending). */
 const DEAD_QUEUED_MS = 1000;
 /** Longest a waiter past its deadline waits for its helper to leave the queue, in 1 ms steps. */
@@ -225,6 +227,13 @@ export class Engine {
     const t0 = queued ? this.pool.ticket() : 0;
     let m = call<number>(nativeNotify, Atom, typedArray, index, count);
     if (!addr) return m;
+    // Out of queue while helpers of ours that published BLOCKED were not queued yet (every wake
+    // shows as one of ours, they do not): they enter it within microseconds unless preempted, and
+    // the notify is repeated for them (REQUEUE_MS at most), so that they are truly woken rather
+    // than left in the queue for a later notify to wake in vain.
+    for (const until = now() + REQUEUE_MS; m < count && queued && now() < until && this.notQueued(addr, t0, m);) {
+      m += call<number>(nativeNotify, Atom, typedArray, index, count - m);
+    }
     const woken = m;
     // Ran out of queue: it also reached our helpers whose waiters are gone (they pass the wake on,
     // to nobody): native would not have counted them.
