@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOne } from './node-old.mjs';
+import { runIfMain } from './standalone.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -80,15 +81,4 @@ export async function runBunDenoMatrix({ only = null, rounds = 1000, verbose = f
   return rows;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const only = process.argv.slice(2).find((a) => a.startsWith('--only='));
-  const rows = await runBunDenoMatrix({ only: only ? new Set(only.slice(7).split(',')) : null, verbose: process.argv.includes('--verbose') });
-  for (const r of rows) {
-    console.log(`${r.label.padEnd(28)} ${r.mode.padEnd(7)} ${r.passed} passed, ${r.failed} failed (${(r.ms / 1000).toFixed(1)} s)`);
-    for (const f of r.failures) console.log(`    ✗ ${f}`);
-  }
-  const passed = rows.reduce((s, r) => s + r.passed, 0);
-  const failed = rows.reduce((s, r) => s + r.failed, 0);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed ? 1 : 0;
-}
+await runIfMain(import.meta.url, runBunDenoMatrix, 28);
