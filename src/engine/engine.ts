@@ -231,10 +231,11 @@ export class Engine {
     // shows as one of ours, they do not): they enter it within microseconds unless preempted, and
     // the notify is repeated for them (REQUEUE_MS at most), so that they are truly woken rather
     // than left in the queue for a later notify to wake in vain.
-    for (const until = now() + REQUEUE_MS; m < count && queued && now() < until && this.notQueued(addr, t0, m);) {
+    let unqueued = m < count && queued > 0 && this.notQueued(addr, t0, m);
+    for (const until = now() + REQUEUE_MS; unqueued && now() < until;) {
       m += call<number>(nativeNotify, Atom, typedArray, index, count - m);
+      unqueued = m < count && this.notQueued(addr, t0, m);
     }
-    const woken = m;
     // Ran out of queue: it also reached our helpers whose waiters are gone (they pass the wake on,
     // to nobody): native would not have counted them.
     if (m < count) m -= m < stale ? m : stale;
@@ -267,7 +268,7 @@ export class Engine {
     let n = 0;
     let claimed = 0;
     const freed: Array<Helper | null> = [];
-    const unqueued = queued > 0 && this.notQueued(addr, t0, woken);
+    // `unqueued` (above): helpers still BLOCKED were not queued, past the repeats' bound.
     for (let x = addr.head; x;) {
       const next = x.next;
       const h = x.helper;
