@@ -24,8 +24,8 @@ const JUDGE_MS = 10;
 const NEEDY_POLL_MS = 5;
 /** Longest the host is held open for the messages of wakes our own notify caused. */
 const OWN_WAKE_HOLD_MS = 200;
-/** Longest a woken waiter waits for an older one's helper to report, to settle in queue order. */
-const ORDER_WAIT_MS = 200;
+/** A helper this close to its deadline (ms) is not handed to another waiter (Engine.swap). */
+const SWAP_MARGIN_MS = 1;
 /** When a helper whose waiter our own notify settled is checked for the message it owes. */
 const CLAIM_CHECK_MS = 1000;
 /** Longest our own notify spins for the helpers it woke to show it (Engine.awaitOwnWakes), in ms. */
@@ -251,7 +251,7 @@ export class Engine {
       for (let i = 0, k = m < queued ? m : queued; i < addr.armed.length && k > 0; i++) {
         if (addr.armed[i].state === P.BLOCKED) { addr.armed[i].owed = true; k--; }
       }
-      if (queued && m > 0) this.awaitOwnWakes(addr, t0, m < queued ? m : queued, m);
+      if (queued && m > 0) this.awaitOwnWakes(addr, t0, m < queued ? m : queued);
       // Helpers of ours whose waiters are gone may have taken part of the count: they pass the
       // wake on in the queue, which our waiters beyond the budget are not in. As many of those
       // as there are such helpers settle here (an over-wake at worst, never a lost wake).
@@ -322,54 +322,33 @@ export class Engine {
   /**
    * Our own notify woke up to `k` of our helpers: their threads show it (WOKEN) well before their
    * messages arrive. Spins NOTIFY_SPIN_MS at most for them, and settles those that show it, in
-   * queue order, as their messages would: a same-thread hand-over (a mutex) then costs one thread
+   * FIFO order, as their messages would: a same-thread hand-over (a mutex) then costs one thread
    * wake-up, not a wake-up, a message and an event-loop turn.
    */
-  private awaitOwnWakes(addr: Address, t0: number, k: number, m: number): void {
+  private awaitOwnWakes(addr: Address, t0: number, k: number): void {
     const until = now() + NOTIFY_SPIN_MS;
-    let n: number;
-    let last: Helper | null;
     for (;;) {
-      n = 0;
-      last = null;
+      let n = 0;
       for (let i = 0; i < addr.armed.length; i++) {
         const h = addr.armed[i];
-        if (h.state === P.WOKEN && !P.before(h.wokeAt, t0)) {
-          n++;
-          if (!last || P.before(last.queuedAt, h.queuedAt)) last = h;
-        }
+        if (h.state === P.WOKEN && !P.before(h.wokeAt, t0)) n++;
       }
       if (n >= k || now() >= until) break;
     }
-    // Every wake of this notify is one of ours, seen: a helper of ours still BLOCKED with an
-    // older ticket was not queued ahead of them (FIFO would have woken it first).
-    if (n === m && last) this.behind(addr, last);
-    this.settleWoken(addr, false);
-  }
-
-  /**
-   * `than` was woken while helpers of `addr` with older tickets stayed BLOCKED: they entered the
-   * queue after it (a thread preempted between its ticket and its block). Their tickets are
-   * renewed, so that later wakes do not wait for them (settleWoken) as if they were ahead.
-   */
-  private behind(addr: Address, than: Helper): void {
-    for (let i = 0; i < addr.armed.length; i++) {
-      const x = addr.armed[i];
-      if (x.state === P.BLOCKED && P.before(x.queuedAt, than.queuedAt)) x.behindAt = this.pool.ticket();
-    }
+    this.settleWoken(addr);
   }
 
   // ---- helper outcomes -----------------------------------------------------------------------
 
   private onWake(h: Helper, token: number): void {
     const w = h.waiter;
-    if (!w || w.token !== token || h.state !== P.WOKEN) return;
+    if (!w || h.token !== token || h.state !== P.WOKEN) return;
     if (w.done) { // settled by claim(): the message only frees the helper
       h.waiter = null;
       this.free(h, w.address);
       return;
     }
-    this.settleWoken(w.address, false);
+    this.settleWoken(w.address);
   }
 
   /**
@@ -390,35 +369,45 @@ export class Engine {
   }
 
   /**
-   * Settles, in queue order, the waiters whose helpers woke. A helper queued ahead of a woken one
-   * (it blocked first) was woken too unless it had not really entered the queue yet (the moment
-   * between publishing BLOCKED and blocking), so its waiter is waited for, ORDER_WAIT_MS at most,
-   * and promises settle in native's order. `force`: the wait is over; settle what woke.
+   * Settles the waiters that woken helpers of `addr` stood for. A wake is a place in the native
+   * queue, and native gives it to the oldest waiter queued: the helpers' own order there is an
+   * accident of scheduling (one preempted between publishing BLOCKED and blocking enters after a
+   * younger one). So the oldest waiter with a helper in the queue takes the wake, and, if its own
+   * helper still shows BLOCKED, hands that helper (its place) to the woken one's waiter (swap):
+   * promises settle in call order at once, with no wait for helpers that are slow to report.
    */
-  private settleWoken(addr: Address, force: boolean): void {
-    const armed = addr.armed;
+  private settleWoken(addr: Address): void {
     for (;;) {
-      // The woken helper that blocked first (a re-sliced one re-joined the queue's tail: BLOCKED_AT).
-      let first: Helper | null = null;
-      for (let i = 0; i < armed.length; i++) {
-        const x = armed[i];
-        if (x.state === P.WOKEN && (!first || P.before(x.queuedAt, first.queuedAt))) first = x;
+      let f: Helper | null = null;
+      for (let i = 0; i < addr.armed.length && !f; i++) if (addr.armed[i].state === P.WOKEN) f = addr.armed[i];
+      if (!f) return;
+      let w = addr.head;
+      for (; w; w = w.next) {
+        const s = w.helper ? w.helper.state : P.ARMING;
+        if (s === P.BLOCKED || s === P.WOKEN) break;
       }
-      if (!first) return;
-      let ahead = false;
-      for (let i = 0; i < armed.length && !force && !ahead; i++) {
-        const x = armed[i];
-        ahead = x.state === P.BLOCKED && P.before(x.queuedAt, first.queuedAt);
-      }
-      if (ahead) break;
-      if (force) this.behind(addr, first); // waited for them in vain: they are behind it
-      this.woke(first);
+      const x = w!.helper!;
+      if (x.state === P.WOKEN) f = x;
+      else if (x !== f) this.swap(f, x);
+      this.woke(f);
     }
-    // Woken ones left waiting for an older one's message: settled at the latest then.
-    if (!addr.orderTimer) {
-      addr.orderTimer = true;
-      this.platform.setTimer(() => { addr.orderTimer = false; this.settleWoken(addr, true); }, ORDER_WAIT_MS);
-    }
+  }
+
+  /**
+   * `f` (WOKEN) and `x` (BLOCKED, standing for an older waiter) trade waiters: `f`'s wake goes to
+   * the older one, and `x` keeps its place in the queue for the younger, until its deadline. Not
+   * where `x` may leave the queue before it reads the new deadline, or blocks in slices that do
+   * not suit the younger waiter (SLICED): those keep their own waiters (a settle out of order).
+   */
+  private swap(f: Helper, x: Helper): void {
+    const older = x.waiter!;
+    const younger = f.waiter!;
+    if (older.abortable !== younger.abortable || x.until - now() < SWAP_MARGIN_MS) return;
+    x.waiter = younger;
+    younger.helper = x;
+    f.waiter = older;
+    older.helper = f;
+    this.pool.moveDeadline(x, younger.deadline);
   }
 
   private wakeArrived(): void {
@@ -461,7 +450,7 @@ export class Engine {
    * helpers stand for the oldest waiters left.
    */
   private judge(addr: Address): void {
-    this.settleWoken(addr, true); // messages still on the way
+    this.settleWoken(addr); // messages still on the way
     addr.judgeTimer = undefined;
     const list = this.held.get(addr) || [];
     this.held.delete(addr);
@@ -548,7 +537,7 @@ export class Engine {
    */
   private onChanged(h: Helper, token: number): void {
     const w = h.waiter;
-    if (!w || w.token !== token || h.state !== P.CHANGED) return;
+    if (!w || h.token !== token || h.state !== P.CHANGED) return;
     const addr = w.address;
     if (w.done) { // settled meanwhile (a same-thread notify, its deadline, an over-wake)
       h.waiter = null;
@@ -604,9 +593,11 @@ export class Engine {
 
   private expire(w: Waiter): void {
     // Its helper leaves the queue at the same deadline: settled once it has (a notify in between
-    // would count it, as native counts a waiter until its deadline), or after EXPIRE_WAIT_MS.
+    // would count it, as native counts a waiter until its deadline), or after EXPIRE_WAIT_MS. One
+    // handed over from an older waiter with a later deadline (swap) stays longer: cancelled now.
     const h = w.helper;
-    if (h && h.state === P.BLOCKED && (w.expireWait = (w.expireWait || 0) + 1) <= EXPIRE_WAIT_MS) {
+    if (h && h.state === P.BLOCKED && h.until <= w.deadline + SWAP_MARGIN_MS &&
+      (w.expireWait = (w.expireWait || 0) + 1) <= EXPIRE_WAIT_MS) {
       this.platform.setTimer(() => { if (!w.done) this.expire(w); }, 1);
       return;
     }

@@ -29,6 +29,9 @@ const ARM_CHANGED_MS = 2;
 /** How long a window spins for a new buffer to reach a helper (Chromium, Firefox: ~0.1 ms idle; WebKit: never). */
 const ARM_BUFFER_SPIN_MS = 20;
 
+const deadlineBits = new BigInt64Array(1);
+const deadlineF64 = new Float64Array(deadlineBits.buffer);
+
 /** Whether Atomics.wait may block this thread (not a browser window's main thread); probed on first need. */
 let canBlock: boolean | undefined;
 export function mayBlock(): boolean {
@@ -57,8 +60,10 @@ export class Helper {
   owed = false;
   /** Armed for a waiter that was already waiting (beyond the budget, or after a change), not at its call. */
   recycled = false;
-  /** A ticket after which the agent knows it entered the queue (Helper.queuedAt); reset on arming. */
-  behindAt: number | undefined = undefined;
+  /** The token its messages carry: that of the waiter it was armed for (Engine.swap moves waiters, not tokens). */
+  token = 0;
+  /** The latest deadline it was given while armed, on the agent's clock: it leaves the queue then. */
+  until = 0;
   alive = true;
   ready = false;
   handle!: HelperHandle;
@@ -75,15 +80,6 @@ export class Helper {
 
   get blockedAt(): number {
     return aLoad(this.ctrl, P.BLOCKED_AT);
-  }
-
-  /**
-   * Its place in the queue as far as the agent knows: its BLOCKED_AT ticket, or a later one the
-   * agent gave it on seeing younger helpers woken before it (Engine.behind).
-   */
-  get queuedAt(): number {
-    const t = this.blockedAt;
-    return this.behindAt !== undefined && P.before(t, this.behindAt) ? this.behindAt : t;
   }
 
   get wokeAt(): number {
@@ -201,8 +197,19 @@ export class Pool {
     else aStore(c, P.VALUE_I32, value as number);
     h.ctrlF64[P.DEADLINE_F64] = w.deadline + timeOrigin;
     h.waiter = w;
+    h.token = w.token;
+    h.until = w.deadline;
     h.owed = false;
-    h.behindAt = undefined;
+  }
+
+  /**
+   * Gives a BLOCKED helper a new deadline (Engine.swap). Written atomically, as its bits: the
+   * helper reads it whenever its wait times out. It leaves the queue at the later of the two.
+   */
+  moveDeadline(h: Helper, deadline: number): void {
+    deadlineF64[0] = deadline + timeOrigin;
+    aStore(h.ctrl64, P.DEADLINE_F64, deadlineBits[0]);
+    if (h.until < deadline) h.until = deadline;
   }
 
   /**

@@ -46,8 +46,6 @@ export class Address {
   uncoveredAt = 0;
   /** Wakes of ours our own notify caused and whose message has not come yet. */
   ownCredit = 0;
-  /** A timer will settle woken waiters that waited for an older one (see Engine.settleWoken). */
-  orderTimer = false;
   /** The timer that will judge the wakes landing together (see Engine.judge). */
   judgeTimer: unknown = undefined;
 
@@ -113,7 +111,7 @@ export class AddressTable {
 
   /** Drops an address that has no waiters and no helpers left. */
   forgetIfIdle(a: Address): void {
-    if (a.length || a.armed.length || a.stale.length || a.judgeTimer !== undefined || a.orderTimer) return;
+    if (a.length || a.armed.length || a.stale.length || a.judgeTimer !== undefined) return;
     const m = this.byBuffer.get(a.buffer);
     if (m && m.get(a.byteIndex) === a) {
       m.delete(a.byteIndex);

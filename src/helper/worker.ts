@@ -50,7 +50,9 @@ const MIN_SLICE = 20;
 const LONG_SLICE = 60000;
 let ctrl: Int32Array;
 let ctrl64: BigInt64Array;
-let ctrlF64: Float64Array;
+/** Scratch for the deadline's bits: the agent may move it while we block (Engine.swap), so it is read atomically. */
+const bits = new BigInt64Array(1);
+const bitsF64 = new Float64Array(bits.buffer);
 let tickets: Int32Array;
 let idle = 2000;
 let running = false;
@@ -75,7 +77,6 @@ port.listen((m) => {
   if (m.type === 'init') {
     ctrl = new Int32Array(m.ctrl);
     ctrl64 = new BigInt64Array(m.ctrl);
-    ctrlF64 = new Float64Array(m.ctrl);
     tickets = new Int32Array(m.tickets);
     idle = m.idle;
     // Ready once the control block is here, not when the script runs: in Chromium a nested
@@ -104,7 +105,7 @@ function serve(): boolean {
   let value = (big ? Atomics.load(ctrl64, VALUE_I64) : Atomics.load(ctrl, VALUE_I32)) as number;
   const token = Atomics.load(ctrl, TOKEN);
   // The agent's deadline, so that a helper that picked its waiter up late leaves the queue in time.
-  const deadline = ctrlF64[DEADLINE_F64];
+  let deadline = readDeadline();
   // Checked before BLOCKED is published: the agent, waiting inside waitAsync, can still answer
   // "not-equal" (the store linearizes before the call) instead of inventing a wakeup.
   if (Atomics.load(view, index) !== value) {
@@ -135,6 +136,8 @@ function serve(): boolean {
       return true;
     }
     if (Atomics.load(ctrl, STATE) !== BLOCKED) return true; // cancelled: the run loop parks us
+    // The agent may have handed our place to a waiter with a later deadline (Engine.swap).
+    deadline = readDeadline();
     if (r === 'not-equal') {
       // After a slice we were queued through the change, so it was no wakeup: block on the new
       // value. Before the first block, only the agent can judge it (its other helpers).
@@ -152,6 +155,11 @@ function serve(): boolean {
     resliced = true;
     Atomics.store(ctrl, BLOCKED_AT, Atomics.add(tickets, 0, 1)); // it joins the queue's tail again
   }
+}
+
+function readDeadline(): number {
+  bits[0] = Atomics.load(ctrl64, DEADLINE_F64);
+  return bitsF64[0];
 }
 
 function run(): void {
