@@ -116,6 +116,8 @@ function pagesFor(target, opts) {
       { mode, name: 'core-js/before', path: q({ suite: 'corejs', order: 'before' }) },
       { mode, name: 'core-js/after', path: q({ suite: 'corejs', order: 'after' }) },
     );
+    // Where the engine has its own: loading the package must start nothing (issue "zero cost").
+    if (mode === 'native') these.push({ mode, name: 'zero-cost', path: q({ suite: 'zero-cost' }) });
     pages.push(...these.filter((p) => !suites || suites.includes(p.name)));
   }
   if (target.kind === 'webkit') {

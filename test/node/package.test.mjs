@@ -72,6 +72,31 @@ describe('package: npm pack, installed in a fresh project', function () {
     expect(JSON.parse(r.stdout)).to.deep.equal([true, true, true, false]);
   });
 
+  it('where native exists, loading and using the package starts no thread and allocates no SharedArrayBuffer', () => {
+    // Counted by wrapping the constructors before the package loads (it captures them then).
+    writeFileSync(join(dir, 'zero.cjs'), `const wt = require('worker_threads');
+      const made = { Worker: 0, SharedArrayBuffer: 0 };
+      let counting = true;
+      const RealW = wt.Worker;
+      wt.Worker = class extends RealW { constructor(...a) { if (counting) made.Worker++; super(...a); } };
+      const RealS = SharedArrayBuffer;
+      globalThis.SharedArrayBuffer = new Proxy(RealS, { construct(t, a) { if (counting) made.SharedArrayBuffer++; return new t(...a); } });
+      require('atomics-wait-async/polyfill');
+      const p = require('atomics-wait-async');
+      counting = false;
+      const ta = new Int32Array(new RealS(8));
+      counting = true;
+      const r = p.waitAsync(ta, 0, 0);
+      const n = p.notify(ta, 0);
+      r.value.then((v) => {
+        counting = false;
+        console.log(JSON.stringify({ made, v, n, helpers: p.stats().helpers, handles: process.getActiveResourcesInfo().filter((x) => x === 'MessagePort' || x === 'Worker').length }));
+      });`);
+    const r = run(dir, ['zero.cjs']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal({ made: { Worker: 0, SharedArrayBuffer: 0 }, v: 'ok', n: 1, helpers: 0, handles: 0 });
+  });
+
   it('ESM and CommonJS builds loaded together share one engine', () => {
     writeFileSync(join(dir, 'dual.mjs'), `delete Atomics.waitAsync;
       import { createRequire } from 'node:module';
