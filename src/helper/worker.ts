@@ -131,7 +131,7 @@ function serve(): boolean {
     const r = Atomics.wait(view, index, value, slice);
     if (r === 'ok') {
       Atomics.store(ctrl, WOKE_AT, Atomics.add(tickets, 0, 1));
-      if (cas(BLOCKED, WOKEN)) port.post({ type: 'wake', token });
+      if (cas(BLOCKED, WOKEN)) port.post(token);
       else Atomics.notify(view, index, 1); // the waiter was gone: pass the wake we absorbed on
       return true;
     }
