@@ -7,6 +7,7 @@ import { dts } from 'rollup-plugin-dts';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
+import { mangleInternals } from './scripts/mangle.mjs';
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, rootDir: undefined, noEmitOnError: true });
 
@@ -99,12 +100,12 @@ export default [
   {
     input: 'src/index.ts',
     plugins: [host('web', 'esm'), ts()],
-    output: { file: 'dist/index.browser.mjs', format: 'es' },
+    output: { file: 'dist/index.browser.mjs', format: 'es', plugins: [mangleInternals()] },
   },
   {
     input: 'src/iife.ts',
     plugins: [host('web', 'iife'), ts(), declarations()],
-    output: { file: 'dist/atomics-wait-async.min.js', format: 'iife', plugins: [terser()] },
+    output: { file: 'dist/atomics-wait-async.min.js', format: 'iife', plugins: [mangleInternals(), terser()] },
   },
   {
     // One bundled declaration file: no extensionless relative imports for nodenext resolution.
