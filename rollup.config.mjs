@@ -7,16 +7,22 @@ import { dts } from 'rollup-plugin-dts';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
+import { mangleInternals } from './scripts/mangle.mjs';
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, rootDir: undefined, noEmitOnError: true });
 
-let helperCode;
-async function buildHelper() {
-  if (helperCode) return helperCode;
-  const bundle = await rollup({ input: 'src/helper/worker.ts', plugins: [ts()] });
+// The helper is built once per host: its channel and clock come from src/helper/host-<platform>.ts.
+const helperCode = {};
+async function buildHelper(platform) {
+  if (helperCode[platform]) return helperCode[platform];
+  const hostModule = {
+    name: 'helper-host',
+    resolveId: (id) => (id === 'helper:host' ? `${process.cwd()}/src/helper/host-${platform}.ts` : null),
+  };
+  const bundle = await rollup({ input: 'src/helper/worker.ts', plugins: [hostModule, ts()] });
   const { output } = await bundle.generate({ format: 'iife', plugins: [terser()] });
-  helperCode = output[0].code;
-  return helperCode;
+  helperCode[platform] = output[0].code;
+  return helperCode[platform];
 }
 
 // virtual:helper-url, ESM build: the helper is started through the literal
@@ -35,11 +41,6 @@ const IIFE_HELPER_URL =
   "const s = typeof document !== 'undefined' && document.currentScript && document.currentScript.src;\n" +
   'export const shippedWorker = undefined;\n' +
   "export function helperUrl() { return s ? new URL('atomics-wait-async.helper.js', s).href : undefined; }";
-// The shipped helper files are browser-only (Node evaluates virtual:helper-source). Inside them
-// `require` is a parameter that is never passed, so a bundler that follows the worker reference
-// sees no Node built-ins (worker_threads, perf_hooks) to resolve or warn about.
-const browserHelperFile = (code) => `(function (require) {\n${code.trimEnd()}\n})();\n`;
-
 /** virtual:helper-source (the helper's code as a string), platform:current and virtual:helper-url. */
 function host(platform, urlMode) {
   return {
@@ -50,14 +51,15 @@ function host(platform, urlMode) {
       return null;
     },
     async load(id) {
-      if (id === '\0virtual:helper-source') return `export default ${JSON.stringify(await buildHelper())};`;
+      if (id === '\0virtual:helper-source') return `export default ${JSON.stringify(await buildHelper(platform))};`;
       if (id === '\0virtual:helper-url') return urlMode === 'esm' ? ESM_HELPER_URL : IIFE_HELPER_URL;
       return null;
     },
     async generateBundle() {
       if (urlMode) {
-        const code = await buildHelper();
-        this.emitFile({ type: 'asset', fileName: urlMode === 'esm' ? 'helper.js' : 'atomics-wait-async.helper.js', source: browserHelperFile(code) });
+        // The shipped helper files are browser-only (Node evaluates virtual:helper-source).
+        const source = await buildHelper(platform);
+        this.emitFile({ type: 'asset', fileName: urlMode === 'esm' ? 'helper.js' : 'atomics-wait-async.helper.js', source: source + '\n' });
       }
     },
   };
@@ -99,12 +101,12 @@ export default [
   {
     input: 'src/index.ts',
     plugins: [host('web', 'esm'), ts()],
-    output: { file: 'dist/index.browser.mjs', format: 'es' },
+    output: { file: 'dist/index.browser.mjs', format: 'es', plugins: [mangleInternals()] },
   },
   {
     input: 'src/iife.ts',
     plugins: [host('web', 'iife'), ts(), declarations()],
-    output: { file: 'dist/atomics-wait-async.min.js', format: 'iife', plugins: [terser()] },
+    output: { file: 'dist/atomics-wait-async.min.js', format: 'iife', plugins: [mangleInternals(), terser()] },
   },
   {
     // One bundled declaration file: no extensionless relative imports for nodenext resolution.

@@ -5,44 +5,9 @@
 import {
   ARMING, BLOCKED, BLOCKED_AT, BUFFERS_IN, BUF_ID, CANCELLED, CHANGED, EXPIRED, INDEX, KIND, KIND_I64,
   PARKED, DEADLINE_F64, RETIRED, SLICED, STATE, TOKEN, VALUE_I32, VALUE_I64, WOKE_AT, WOKEN,
-  type AgentMessage, type HelperMessage,
 } from '../engine/protocol';
-
-declare const require: ((id: string) => any) | undefined;
-declare const self: any;
-/** Defined by the Node adapter in front of this file's source; browsers load the file as is. */
-declare const __awaNodeHelper: boolean | undefined;
-
-interface Port { post(m: HelperMessage): void; listen(f: (m: AgentMessage) => void): void; close(): void }
-
-// The host adapter decides the channel (Bun's worker_threads workers also have self.postMessage,
-// which the parent never hears): the Node adapter marks its helpers, everything else is a Web Worker.
-const port: Port = typeof __awaNodeHelper !== 'undefined'
-  ? (() => {
-    const wt = require!('worker_threads');
-    return {
-      post: (m: HelperMessage) => wt.parentPort.postMessage(m),
-      listen: (f: (m: AgentMessage) => void) => wt.parentPort.on('message', f),
-      close: () => wt.parentPort.close(),
-    };
-  })()
-  : {
-    post: (m) => self.postMessage(m),
-    listen: (f) => {
-      self.onmessage = (e: { data: AgentMessage | { type: 'port'; port: MessagePort } }) => {
-        const m = e.data;
-        // The agent's own channel (see platform/web.ts): its messages arrive while the agent blocks.
-        if (m.type === 'port') m.port.onmessage = (p: { data: AgentMessage }) => f(p.data);
-        else f(m);
-      };
-    },
-    close: () => self.close(),
-  };
-
-const perf: { now(): number; timeOrigin: number } =
-  typeof performance !== 'undefined' ? performance : require!('perf_hooks').performance;
-/** The clock threads share (each thread's performance.now() has its own origin). */
-const clock = () => perf.timeOrigin + perf.now();
+// This host's channel and clock (host-node.ts or host-web.ts, picked when the helper is built).
+import { clock, port } from 'helper:host';
 
 /** Shortest time a helper blocks on a user address at a time, in ms (an abortable waiter's). */
 const MIN_SLICE = 20;

@@ -1,14 +1,12 @@
-// Node host: helpers are worker_threads workers evaluated from the bundled helper source, so no
-// file has to be resolved at run time (works from ESM, CJS and bundlers alike). unref()'d: a
-// pending waitAsync does not keep the process alive, exactly as V8's native one.
+// Node host: helpers are worker_threads workers evaluated from the bundled helper source (its
+// worker_threads build, src/helper/host-node.ts), so no file has to be resolved at run time (works
+// from ESM, CJS and bundlers alike). unref()'d: a pending waitAsync does not keep the process
+// alive, exactly as V8's native one.
 import { Worker } from 'worker_threads';
 import HELPER_SOURCE from 'virtual:helper-source';
 import type { Platform } from './types';
 
 let holder: ReturnType<typeof setInterval> | undefined;
-// The host decides the helper's channel (parentPort), not a sniff inside the helper: Bun's
-// worker_threads workers also have a self.postMessage that the parent never hears.
-const NODE_HELPER = 'var __awaNodeHelper = true;\n' + HELPER_SOURCE;
 // Captured at load: user code replacing the timer globals later cannot break deadlines.
 const { setTimeout: setT, clearTimeout: clearT, setInterval: setI, clearInterval: clearI } = globalThis;
 
@@ -18,7 +16,7 @@ export const platform: Platform = {
   spawn(events) {
     let worker: Worker;
     try {
-      worker = new Worker(NODE_HELPER, { eval: true });
+      worker = new Worker(HELPER_SOURCE, { eval: true });
     } catch (e) {
       throw new Error(`atomics-wait-async: a helper thread could not start (worker_threads: ${
         e instanceof Error ? e.message : String(e)}); waits that another thread must wake need one.`);

@@ -7,7 +7,8 @@ import * as esbuild from 'esbuild';
 
 const helper = fs.readFileSync('node_modules/atomics-wait-async/dist/helper.js');
 const dataUrl = JSON.stringify(`data:text/javascript;base64,${helper.toString('base64')}`);
-const reference = "new URL('./helper.js', import.meta.url)";
+// Quotes and spacing as our build printed them (dist/index.browser.mjs is rewritten by scripts/mangle.mjs).
+const reference = /new URL\((['"])\.\/helper\.js\1,\s*import\.meta\.url\)/g;
 let replaced = 0;
 
 await esbuild.build({
@@ -21,8 +22,8 @@ await esbuild.build({
     setup(build) {
       build.onLoad({ filter: /atomics-wait-async[\\/]dist[\\/]index\.browser\.mjs$/ }, (args) => {
         const code = fs.readFileSync(args.path, 'utf8');
-        replaced += code.split(reference).length - 1;
-        return { contents: code.split(reference).join(dataUrl), loader: 'js' };
+        replaced += (code.match(reference) || []).length;
+        return { contents: code.replace(reference, () => dataUrl), loader: 'js' };
       });
     },
   }],
