@@ -169,7 +169,9 @@ export class Engine {
       }
       // A window whose messages do not reach the helper while it spins (WebKit) cannot arm it in
       // time: it is released, and the wait joins those short of a helper, armed in call order.
-      if (h && !this.pool.awaitBuffer(h) && this.pool.cancel(h) === P.ARMING) h = null;
+      // Only while still ARMING: one that got the buffer and blocked meanwhile is queued, and a
+      // cancelled queued helper would pass on, to nobody, the wake meant for this waiter.
+      if (h && !this.pool.awaitBuffer(h) && this.pool.cancelArming(h)) h = null;
       if (h) {
         h.armSeq = this.seq++;
         h.recycled = false;

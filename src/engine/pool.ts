@@ -288,6 +288,13 @@ export class Pool {
     }
   }
 
+  /** Takes `h` off its waiter if it has not blocked yet (ARMING → CANCELLED); false if it had. */
+  cancelArming(h: Helper): boolean {
+    if (aCompareExchange(h.ctrl, P.STATE, P.ARMING, P.CANCELLED) !== P.ARMING) return false;
+    h.waiter = null;
+    return true;
+  }
+
   /** Frees a helper in a state the agent owns: it parks. */
   release(h: Helper): void {
     h.waiter = null;
