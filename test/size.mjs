@@ -5,7 +5,7 @@
 //   polyfill   `import 'atomics-wait-async/polyfill'` bundled by esbuild (--bundle --minify,
 //              format esm) + dist/helper.js, which the README's esbuild recipe copies next to it
 // Sizes: raw, gzip (zlib level 9), brotli (node:zlib defaults, quality 11).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -82,6 +82,11 @@ export function overBudget(builds) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const builds = await measure();
   console.log(table(builds));
+  // --save: for the benchmark report (bench/results/REPORT.md, issue "fast and small" targets).
+  if (process.argv.includes('--save')) {
+    writeFileSync(new URL('../bench/results/size.json', import.meta.url),
+      JSON.stringify({ date: new Date().toISOString(), target: TARGET, builds }, null, 1) + '\n');
+  }
   const over = overBudget(builds);
   for (const m of over) console.error(`\nsize budget exceeded: ${m}`);
   process.exit(over.length ? 1 : 0);

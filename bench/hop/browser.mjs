@@ -3,6 +3,7 @@
 // `node bench/hop/browser.mjs [--rounds=N] [--runs=N]`; the Node side is hop.mjs.
 import { startServer } from '../../test/browser/server.mjs';
 import { engines, walkPages } from '../browser/pages.mjs';
+import { saveHop } from './save.mjs';
 
 const arg = (n, d) => Number((process.argv.find((a) => a.startsWith(`--${n}=`)) || `=${d}`).split('=')[1]);
 const ROUNDS = arg('rounds', 1000);
@@ -13,6 +14,7 @@ try {
   for (const e of engines((process.argv.find((a) => a.startsWith('--only=')) || '--only=chromium,firefox-140,firefox-153').slice(7).split(','))) {
     const [r] = await walkPages(server, e, [`/bench/hop/page.html?rounds=${ROUNDS}&runs=${RUNS}`], 300000);
     if (!r || r.error) { console.log(`${e.label}: ${r ? r.error : 'no report'}`); continue; }
+    saveHop(e.id, { label: e.label, userAgent: r.userAgent, rounds: ROUNDS, runs: RUNS, p50: r.p50 });
     console.log(`${e.label}: notify → message (µs, median of ${RUNS} runs' p50, ${ROUNDS} rounds each)`);
     for (const [v, xs] of Object.entries(r.p50)) {
       const ok = xs.filter((x) => x !== null);

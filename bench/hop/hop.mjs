@@ -2,7 +2,8 @@
 // `node bench/hop/hop.mjs [--rounds=N] [--runs=N]`; variants alternate within each run.
 import { Worker, MessageChannel } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { median, quantile } from '../lib/stats.mjs';
+import { median } from '../lib/stats.mjs';
+import { saveHop } from './save.mjs';
 
 const require = createRequire(import.meta.url);
 const { HOP_VARIANTS } = require('./variants.cjs');
@@ -51,3 +52,4 @@ const all = Object.fromEntries(HOP_VARIANTS.map((v) => [v, []]));
 for (let r = 0; r < RUNS; r++) for (const v of HOP_VARIANTS) all[v].push(median(await one(v)));
 console.log(`Node ${process.version}: notify → message (µs, median of ${RUNS} runs' p50, ${ROUNDS} rounds each)`);
 for (const v of HOP_VARIANTS) console.log(`  ${v.padEnd(12)} ${median(all[v]).toFixed(1).padStart(7)}   runs ${all[v].map((x) => x.toFixed(1)).join(' ')}`);
+saveHop('node', { label: `Node ${process.version}`, rounds: ROUNDS, runs: RUNS, p50: all });
