@@ -2,21 +2,57 @@
 // and the type declarations. Each polyfill entry is a two-line file that loads its main entry,
 // so a page or process that uses both shares one engine.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, rootDir: undefined, noEmitOnError: true });
+// AWA_COVERAGE=1 (npm run coverage): the Node builds get source maps, and the helper source the
+// Node adapter evaluates names a file that holds the same code and its map, so c8 maps the
+// coverage of both threads to src/*.ts. The code itself is the same as in the production build
+// (which carries no maps and deletes those of a coverage build); the browser builds never change.
+const COVERAGE = !!process.env.AWA_COVERAGE;
+const COVERAGE_HELPER = 'dist/cov/node-helper.js';
+if (!COVERAGE) {
+  rmSync('dist/cov', { recursive: true, force: true });
+  for (const f of ['index.mjs.map', 'index.cjs.map']) rmSync(`dist/${f}`, { force: true });
+}
+
+const ts = (maps = false) => typescript({
+  tsconfig: './tsconfig.json', declaration: false, outDir: undefined, rootDir: undefined, noEmitOnError: true,
+  ...(maps ? { sourceMap: true, inlineSources: true } : {}),
+});
 
 let helperCode;
 async function buildHelper() {
   if (helperCode) return helperCode;
-  const bundle = await rollup({ input: 'src/helper/worker.ts', plugins: [ts()] });
-  const { output } = await bundle.generate({ format: 'iife', plugins: [terser()] });
+  const bundle = await rollup({ input: 'src/helper/worker.ts', plugins: [ts(COVERAGE)] });
+  const { output } = await bundle.generate({ format: 'iife', sourcemap: COVERAGE && 'hidden', plugins: [terser()] });
   helperCode = output[0].code;
+  if (COVERAGE) writeCoverageHelper(helperCode, output[0].map);
   return helperCode;
+}
+
+// The Node adapter runs `new Worker('var __awaNodeHelper = true;\n' + source, { eval: true })`:
+// eval'd code has no file, so V8 reports its coverage under the //# sourceURL the source ends
+// with. That file holds the same text (the prefix line included, so offsets agree) and points to
+// the helper's map, shifted one line for the prefix, its sources relative to the file.
+const NODE_PREFIX = 'var __awaNodeHelper = true;\n';
+function writeCoverageHelper(code, map) {
+  if (!readFileSync('src/platform/node.ts', 'utf8').includes("'var __awaNodeHelper = true;\\n' + HELPER_SOURCE")) {
+    throw new Error('rollup.config.mjs: the helper prefix in src/platform/node.ts changed; update NODE_PREFIX');
+  }
+  const sources = map.sources.map((s) => `../../${s.replace(/^(\.\.\/)+/, '')}`);
+  mkdirSync('dist/cov', { recursive: true });
+  writeFileSync(`${COVERAGE_HELPER}.map`, JSON.stringify({ ...map, file: 'node-helper.js', sources, mappings: ';' + map.mappings }));
+  writeFileSync(COVERAGE_HELPER, `${NODE_PREFIX}${code.trimEnd()}\n//# sourceMappingURL=node-helper.js.map\n`);
+}
+/** The helper source the Node adapter evaluates: under coverage, named after that file. */
+async function nodeHelperSource() {
+  const code = await buildHelper();
+  return COVERAGE ? `${code.trimEnd()}\n//# sourceURL=${pathToFileURL(COVERAGE_HELPER).href}\n` : code;
 }
 
 // virtual:helper-url, ESM build: the helper is started through the literal
@@ -50,7 +86,11 @@ function host(platform, urlMode) {
       return null;
     },
     async load(id) {
-      if (id === '\0virtual:helper-source') return `export default ${JSON.stringify(await buildHelper())};`;
+      if (id === '\0virtual:helper-source') {
+        // \u0023 is '#': a comment-like `//# sourceURL=` in the bundle's text would name the bundle.
+        const code = platform === 'node' ? await nodeHelperSource() : await buildHelper();
+        return `export default ${JSON.stringify(code).replace('//# sourceURL=', '//\\u0023 sourceURL=')};`;
+      }
       if (id === '\0virtual:helper-url') return urlMode === 'esm' ? ESM_HELPER_URL : IIFE_HELPER_URL;
       return null;
     },
@@ -80,10 +120,10 @@ export default [
   {
     input: 'src/index.ts',
     external: ['worker_threads'],
-    plugins: [host('node'), ts()],
+    plugins: [host('node'), ts(COVERAGE)],
     output: [
-      { file: 'dist/index.mjs', format: 'es' },
-      { file: 'dist/index.cjs', format: 'cjs', exports: 'named' },
+      { file: 'dist/index.mjs', format: 'es', sourcemap: COVERAGE },
+      { file: 'dist/index.cjs', format: 'cjs', exports: 'named', sourcemap: COVERAGE },
     ],
   },
   {
