@@ -157,6 +157,17 @@ describe('Node process lifetime (child processes)', function () {
     expect(lines[9]).to.equal('accepted {"helperUrl":"https://example.com/helper.js"}');
   });
 
+  it('uninstall() where the engine had no waitAsync removes it again and restores the original notify', () => {
+    const r = child(`delete Atomics.waitAsync; const notify = Atomics.notify; const l = require(${dist('index.cjs')});
+      const installed = l.install();
+      const patched = typeof Atomics.waitAsync === 'function' && Atomics.notify !== notify;
+      const removed = l.uninstall();
+      console.log(JSON.stringify({ installed, patched, removed, has: 'waitAsync' in Atomics, same: Atomics.notify === notify,
+        again: l.uninstall() }));`);
+    expect(r.error, 'the child did not exit by itself').to.equal(undefined);
+    expect(r.stdout.trim()).to.equal('{"installed":true,"patched":true,"removed":true,"has":false,"same":true,"again":false}');
+  });
+
   it('ready(n) starts n helpers ahead of need and resolves once they have started; a bad n is a TypeError', () => {
     const r = child(`const l = require(${dist('index.cjs')});
       for (const n of [-1, 1.5, '2']) {
