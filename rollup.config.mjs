@@ -2,14 +2,29 @@
 // and the type declarations. Each polyfill entry is a two-line file that loads its main entry,
 // so a page or process that uses both shares one engine.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 import { rollup } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { mangleInternals } from './scripts/mangle.mjs';
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, rootDir: undefined, noEmitOnError: true });
+// AWA_COVERAGE=1 (npm run coverage): the Node builds get source maps, and the helper source the
+// Node adapter evaluates names a file that holds the same code and its map, so c8 maps the
+// coverage of both threads to src/*.ts. The code itself is the same as in the production build
+// (which carries no maps and deletes those of a coverage build); the browser builds never change.
+const COVERAGE = !!process.env.AWA_COVERAGE;
+const COVERAGE_HELPER = 'dist/cov/node-helper.js';
+if (!COVERAGE) {
+  rmSync('dist/cov', { recursive: true, force: true });
+  for (const f of ['index.mjs.map', 'index.cjs.map']) rmSync(`dist/${f}`, { force: true });
+}
+
+const ts = (maps = false) => typescript({
+  tsconfig: './tsconfig.json', declaration: false, outDir: undefined, rootDir: undefined, noEmitOnError: true,
+  ...(maps ? { sourceMap: true, inlineSources: true } : {}),
+});
 
 // The helper is built once per host: its channel and clock come from src/helper/host-<platform>.ts.
 const helperCode = {};
@@ -19,10 +34,27 @@ async function buildHelper(platform) {
     name: 'helper-host',
     resolveId: (id) => (id === 'helper:host' ? `${process.cwd()}/src/helper/host-${platform}.ts` : null),
   };
-  const bundle = await rollup({ input: 'src/helper/worker.ts', plugins: [hostModule, ts()] });
-  const { output } = await bundle.generate({ format: 'iife', plugins: [terser()] });
+  const maps = COVERAGE && platform === 'node';
+  const bundle = await rollup({ input: 'src/helper/worker.ts', plugins: [hostModule, ts(maps)] });
+  const { output } = await bundle.generate({ format: 'iife', sourcemap: maps && 'hidden', plugins: [terser()] });
   helperCode[platform] = output[0].code;
+  if (maps) writeCoverageHelper(helperCode[platform], output[0].map);
   return helperCode[platform];
+}
+
+// The Node adapter runs `new Worker(source, { eval: true })`: eval'd code has no file, so V8
+// reports its coverage under the //# sourceURL the source ends with. That file holds the same
+// text and points to the helper's map, its sources relative to the file.
+function writeCoverageHelper(code, map) {
+  const sources = map.sources.map((s) => `../../${s.replace(/^(\.\.\/)+/, '')}`);
+  mkdirSync('dist/cov', { recursive: true });
+  writeFileSync(`${COVERAGE_HELPER}.map`, JSON.stringify({ ...map, file: 'node-helper.js', sources }));
+  writeFileSync(COVERAGE_HELPER, `${code.trimEnd()}\n//# sourceMappingURL=node-helper.js.map\n`);
+}
+/** The helper source the Node adapter evaluates: under coverage, named after that file. */
+async function nodeHelperSource() {
+  const code = await buildHelper('node');
+  return COVERAGE ? `${code.trimEnd()}\n//# sourceURL=${pathToFileURL(COVERAGE_HELPER).href}\n` : code;
 }
 
 // virtual:helper-url, ESM build: the helper is started through the literal
@@ -51,7 +83,11 @@ function host(platform, urlMode) {
       return null;
     },
     async load(id) {
-      if (id === '\0virtual:helper-source') return `export default ${JSON.stringify(await buildHelper(platform))};`;
+      if (id === '\0virtual:helper-source') {
+        // \u0023 is '#': a comment-like `//# sourceURL=` in the bundle's text would name the bundle.
+        const code = platform === 'node' ? await nodeHelperSource() : await buildHelper(platform);
+        return `export default ${JSON.stringify(code).replace('//# sourceURL=', '//\\u0023 sourceURL=')};`;
+      }
       if (id === '\0virtual:helper-url') return urlMode === 'esm' ? ESM_HELPER_URL : IIFE_HELPER_URL;
       return null;
     },
@@ -82,10 +118,10 @@ export default [
   {
     input: 'src/index.ts',
     external: ['worker_threads'],
-    plugins: [host('node'), ts()],
+    plugins: [host('node'), ts(COVERAGE)],
     output: [
-      { file: 'dist/index.mjs', format: 'es' },
-      { file: 'dist/index.cjs', format: 'cjs', exports: 'named' },
+      { file: 'dist/index.mjs', format: 'es', sourcemap: COVERAGE },
+      { file: 'dist/index.cjs', format: 'cjs', exports: 'named', sourcemap: COVERAGE },
     ],
   },
   {

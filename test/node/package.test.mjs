@@ -162,15 +162,52 @@ describe('Node process lifetime (child processes)', function () {
 
   it('configure() rejects options it does not know, naming the option and the fix', () => {
     const r = child(`const l = require(${dist('index.cjs')});
-      for (const o of [{ idleTimout: 5 }, { idleTimeout: -1 }, { keepAlive: 'yes' }, { maxHelpers: 0 }, { helperUrl: 5 }]) {
+      for (const o of [{ idleTimout: 5 }, { idleTimeout: -1 }, { keepAlive: 'yes' }, { maxHelpers: 0 }, { helperUrl: 5 },
+        { exactWaiters: 0 }, { exactWaiters: 1.5 }, null, { helperUrl: 'https://example.com/helper.js' },
+        { helperUrl: new URL('https://example.com/helper.js') }]) {
         try { l.configure(o); console.log('accepted', JSON.stringify(o)); } catch (e) { console.log(e.constructor.name + ': ' + e.message); }
       }`);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).to.have.length(5);
+    expect(lines).to.have.length(10);
     expect(lines[0]).to.match(/^TypeError: .*idleTimout.*unknown option.*idleTimeout/);
     expect(lines[1]).to.match(/^TypeError: .*idleTimeout.*>= 0/);
     expect(lines[2]).to.match(/^TypeError: .*keepAlive.*true or false/);
     expect(lines[3]).to.match(/^TypeError: .*maxHelpers.*integer >= 1/);
     expect(lines[4]).to.match(/^TypeError: .*helperUrl.*dist\/helper\.js/);
+    expect(lines[5]).to.match(/^TypeError: .*exactWaiters.*integer >= 1/);
+    expect(lines[6]).to.match(/^TypeError: .*exactWaiters.*integer >= 1/);
+    expect(lines[7]).to.match(/^TypeError: .*options object/);
+    // A string or a URL (a browser option; Node evaluates its helper and never reads it).
+    expect(lines[8]).to.equal('accepted {"helperUrl":"https://example.com/helper.js"}');
+    expect(lines[9]).to.equal('accepted {"helperUrl":"https://example.com/helper.js"}');
+  });
+
+  it('uninstall() where the engine had no waitAsync removes it again and restores the original notify', () => {
+    const r = child(`delete Atomics.waitAsync; const notify = Atomics.notify; const l = require(${dist('index.cjs')});
+      const installed = l.install();
+      const patched = typeof Atomics.waitAsync === 'function' && Atomics.notify !== notify;
+      const removed = l.uninstall();
+      console.log(JSON.stringify({ installed, patched, removed, has: 'waitAsync' in Atomics, same: Atomics.notify === notify,
+        again: l.uninstall() }));`);
+    expect(r.error, 'the child did not exit by itself').to.equal(undefined);
+    expect(r.stdout.trim()).to.equal('{"installed":true,"patched":true,"removed":true,"has":false,"same":true,"again":false}');
+  });
+
+  it('ready(n) starts n helpers ahead of need and resolves once they have started; a bad n is a TypeError', () => {
+    const r = child(`const l = require(${dist('index.cjs')});
+      for (const n of [-1, 1.5, '2']) {
+        try { l.ready(n); console.log('accepted', n); } catch (e) { console.log(e.constructor.name + ': ' + e.message); }
+      }
+      const keep = setTimeout(() => console.log('ready() did not resolve in 25 s'), 25000);
+      l.ready(3).then(() => {
+        clearTimeout(keep);
+        const s = l.stats();
+        console.log(JSON.stringify({ started: s.helpers >= 3, armed: s.armed, pending: s.pending }));
+      });`);
+    expect(r.error, 'the child did not exit by itself').to.equal(undefined);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).to.have.length(4);
+    for (const line of lines.slice(0, 3)) expect(line).to.match(/^TypeError: .*ready\(helpers\).*integer >= 0/);
+    expect(lines[3]).to.equal('{"started":true,"armed":0,"pending":0}');
   });
 });
