@@ -1,6 +1,7 @@
 // One run of every browser workload in one mode, posted as raw samples to the runner's server
 // (which answers with the next page). Query: mode=native|shim, del=0|1, rounds, warm, one (sizes of
-// the one-address scale, comma-separated), addr (address counts), session.
+// the one-address scale, comma-separated), addr (address counts), session; for A/B runs of two
+// builds: dist (the folder of index.browser.mjs, default /dist) and steps (which steps to run).
 // Times are µs from performance.now() (Chromium isolated: 5 µs steps; Firefox with
 // privacy.reduceTimerPrecision off: 1 µs).
 const q = Object.fromEntries(new URLSearchParams(location.search));
@@ -14,7 +15,8 @@ const PING = 0;
 const PONG = 1;
 const STOP = 2;
 
-const pkg = await import('/dist/index.browser.mjs');
+const pkg = await import(`${/^\/[\w./-]*$/.test(q.dist || '') ? q.dist : '/dist'}/index.browser.mjs`);
+const steps = q.steps ? q.steps.split(',') : null;
 const { waitAsync, notify } = mode === 'shim'
   ? { waitAsync: pkg.waitAsync, notify: pkg.notify }
   : { waitAsync: Atomics.waitAsync, notify: Atomics.notify };
@@ -279,6 +281,7 @@ async function main() {
   if (mode === 'native' && typeof Atomics.waitAsync !== 'function') throw new Error('native mode without Atomics.waitAsync');
   const R = out.results;
   const step = async (name, fn) => {
+    if (steps && !steps.includes(name)) return;
     const t0 = now();
     let timer;
     try {
