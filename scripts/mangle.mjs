@@ -6,6 +6,8 @@
 // armed, blocked, pending, buffer, byteIndex, helper, ...), what crosses the wire to the helper
 // (type, token, ctrl, tickets, idle, id, buf, port), and the host's (import.meta.url, name, message,
 // terminate, postMessage, bind, resolve, push, get, set, ...). A name missing here only costs bytes.
+// One listed name is also the host's: `register` (Engine.register; FinalizationRegistry's is
+// read quoted in src/intrinsics.ts, which the renaming leaves alone).
 // Bundlers' minifiers keep property names, so this is done at our build time.
 import { transform } from 'esbuild';
 

@@ -84,6 +84,22 @@ const setHas = SetProto.has;
 const setAdd = SetProto.add;
 const MapCtor = Map;
 const WeakMapCtor = WeakMap;
+
+/**
+ * FinalizationRegistry (ES2021) where the engine has one (Node 14.6+, Safari 14.1+, Firefox 79+,
+ * Chromium 84+), and its register method captured: quoted, as the browser builds rename an
+ * internal `register` (scripts/mangle.mjs leaves quoted names alone).
+ */
+const FinalizationRegistryCtor = (G as unknown as { FinalizationRegistry?: new <T>(cleanup: (held: T) => void) => object })
+  .FinalizationRegistry;
+const finalizerRegister: Function | undefined = FinalizationRegistryCtor &&
+  (FinalizationRegistryCtor.prototype as Record<string, Function>)['register'];
+/** A finalization registry calling `cleanup(held)`, or null where the engine has none. */
+export function newFinalizer<T>(cleanup: (held: T) => void): ((target: object, held: T) => void) | null {
+  if (!FinalizationRegistryCtor || !finalizerRegister) return null;
+  const r = new FinalizationRegistryCtor<T>(cleanup);
+  return (target, held) => { ReflectApply(finalizerRegister, r, [target, held]); };
+}
 const SetCtor = Set;
 
 export class SafeMap<K, V> {

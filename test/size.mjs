@@ -14,10 +14,11 @@ const dist = (f) => fileURLToPath(new URL(`../dist/${f}`, import.meta.url));
 
 /**
  * Gzipped bytes each build may have (its helper included). The design's target is 6 KB each
- * (DESIGN §4); not met: these are the sizes reached, rounded up to the next 0.25 KB (README, "Size").
+ * (DESIGN §4); not met: these are the sizes reached, rounded up to the next 0.25 KB, plus 0.25 KB
+ * for the helpers' buffer release (README, "Size").
  */
 export const TARGET = 6144;
-export const BUDGETS = { script: 11008, polyfill: 11264 };
+export const BUDGETS = { script: 11264, polyfill: 11520 };
 
 export function sizes(name, bytes) {
   return {

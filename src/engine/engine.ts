@@ -24,7 +24,7 @@ const JUDGE_MS = 10;
 const NEEDY_POLL_MS = 5;
 /** Longest the host is held open for the messages of wakes our own notify caused. */
 const OWN_WAKE_HOLD_MS = 200;
-/** A helper this close to its deadline (ms) is not handed to another waiter (Engine.swap). */
+/** A helper this close to its deadline (ms) when handed to another waiter may leave the queue first (Engine.swap). */
 const SWAP_MARGIN_MS = 1;
 /** When a helper whose waiter our own notify settled is checked for the message it owes. */
 const CLAIM_CHECK_MS = 1000;
@@ -50,6 +50,12 @@ export interface Stats {
   exactWaiters: number;
   /** waitAsync calls that returned before their helper had blocked (the arming bound passed). */
   missedArming: number;
+  /**
+   * SharedArrayBuffers the helpers hold for this thread. One this thread has let go of is dropped
+   * by them once it is garbage-collected here (FinalizationRegistry; where the engine has none,
+   * when the helper retires).
+   */
+  helperBuffers: number;
   addresses: Array<{
     buffer: SharedArrayBuffer; byteIndex: number; waiters: number;
     /** Helpers standing for waiters here (at most exactWaiters), and how many of them are queued. */
@@ -397,19 +403,30 @@ export class Engine {
 
   /**
    * `f` (WOKEN) and `x` (BLOCKED, standing for an older waiter) trade waiters: `f`'s wake goes to
-   * the older one, and `x` keeps its place in the queue for the younger, until its deadline. Not
-   * where `x` may leave the queue before it reads the new deadline, or blocks in slices that do
-   * not suit the younger waiter (SLICED): those keep their own waiters (a settle out of order).
+   * the older one, and `x` keeps its place in the queue for the younger, with the younger's
+   * deadline and slicing (the helper reads both whenever its wait times out). One about to reach
+   * its old deadline may leave the queue before it reads the new one: checked just after, and
+   * if so armed again for the younger waiter (late: a notify in that moment is not seen).
    */
   private swap(f: Helper, x: Helper): void {
     const older = x.waiter!;
     const younger = f.waiter!;
-    if (older.abortable !== younger.abortable || x.until - now() < SWAP_MARGIN_MS) return;
+    const close = x.until - now() < SWAP_MARGIN_MS;
+    const until = x.until;
     x.waiter = younger;
     younger.helper = x;
     f.waiter = older;
     older.helper = f;
-    this.pool.moveDeadline(x, younger.deadline);
+    this.pool.moveDeadline(x, younger.deadline, younger.abortable);
+    if (!close) return;
+    this.platform.setTimer(() => {
+      if (x.waiter !== younger || younger.done || x.state !== P.EXPIRED || now() >= younger.deadline) return;
+      const addr = younger.address;
+      addr.unarm(x, this.seq++);
+      younger.helper = null;
+      x.waiter = null;
+      this.recycle(x, addr); // the oldest waiter short of a helper: the younger one
+    }, until - now() + SWAP_MARGIN_MS * 2);
   }
 
   private wakeArrived(): void {
@@ -767,7 +784,7 @@ export class Engine {
     }
     return {
       helpers: hs.length, armed, blocked, pending: this.pending, exactWaiters: config.exactWaiters,
-      missedArming: this.missed, addresses,
+      missedArming: this.missed, helperBuffers: this.pool.heldBuffers(), addresses,
     };
   }
 }

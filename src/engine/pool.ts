@@ -5,7 +5,7 @@
 import { now, timeOrigin } from '../clock';
 import { config } from '../config';
 import {
-  Atom, PromiseCtor, SafeMap, SafeWeakMap, aAdd, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call,
+  Atom, PromiseCtor, SafeMap, SafeWeakMap, aAdd, aCompareExchange, aLoad, aNotify, aStore, arrayCopy, arrayRemove, call, newFinalizer,
   nativeWait,
 } from '../intrinsics';
 import type { HelperHandle, Platform } from '../platform/types';
@@ -99,6 +99,12 @@ export interface PoolEvents {
 export class Pool {
   readonly helpers: Helper[] = [];
   private readonly bufferIds = new SafeWeakMap<SharedArrayBuffer, number>();
+  /**
+   * Once this thread no longer holds a buffer object, no waiter of ours can be on it (a waiter
+   * holds its buffer): the helpers that were sent it are told to drop theirs, so a helper that
+   * serves many short-lived buffers does not keep them all alive until it retires.
+   */
+  private readonly finalizer = newFinalizer<number>((id) => this.forget(id));
   private nextBufferId = 1;
   private failStreak = 0;
   /** The counter helpers take tickets from (protocol.ts, BLOCKED_AT); made with the first helper. */
@@ -135,7 +141,10 @@ export class Pool {
 
   private idOf(buffer: SharedArrayBuffer): number {
     let id = this.bufferIds.get(buffer);
-    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++));
+    if (id === undefined) {
+      this.bufferIds.set(buffer, (id = this.nextBufferId++));
+      if (this.finalizer) this.finalizer(buffer, id);
+    }
     return id;
   }
 
@@ -143,6 +152,22 @@ export class Pool {
     if (h.known.get(id) !== undefined) return;
     h.known.set(id, ++h.sent);
     h.handle.post({ type: 'buffer', id, buf: buffer });
+  }
+
+  private forget(id: number): void {
+    for (let i = 0; i < this.helpers.length; i++) {
+      const h = this.helpers[i];
+      if (h.known.get(id) === undefined) continue;
+      h.known.delete(id);
+      h.handle.post({ type: 'forget', id });
+    }
+  }
+
+  /** Buffers the helpers hold (sent, not yet forgotten): stats().helperBuffers. */
+  heldBuffers(): number {
+    let n = 0;
+    for (let i = 0; i < this.helpers.length; i++) n += this.helpers[i].known.size;
+    return n;
   }
 
   freeCount(): number {
@@ -203,10 +228,12 @@ export class Pool {
   }
 
   /**
-   * Gives a BLOCKED helper a new deadline (Engine.swap). Written atomically, as its bits: the
-   * helper reads it whenever its wait times out. It leaves the queue at the later of the two.
+   * Gives a BLOCKED helper a new deadline and slicing (Engine.swap). Written atomically (the
+   * deadline as its bits): the helper reads both whenever its wait times out. It leaves the queue
+   * at the later of the two deadlines.
    */
-  moveDeadline(h: Helper, deadline: number): void {
+  moveDeadline(h: Helper, deadline: number, sliced: boolean): void {
+    aStore(h.ctrl, P.SLICED, sliced ? 1 : 0);
     deadlineF64[0] = deadline + timeOrigin;
     aStore(h.ctrl64, P.DEADLINE_F64, deadlineBits[0]);
     if (h.until < deadline) h.until = deadline;

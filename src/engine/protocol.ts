@@ -82,7 +82,8 @@ export type HelperMessage =
 /** Messages from the agent to a helper. */
 export type AgentMessage =
   | { type: 'init'; ctrl: SharedArrayBuffer; tickets: SharedArrayBuffer; idle: number }
-  | { type: 'buffer'; id: number; buf: SharedArrayBuffer };
+  | { type: 'buffer'; id: number; buf: SharedArrayBuffer }
+  | { type: 'forget'; id: number }; // the agent no longer has it: no waiter will need it
 
 /** Ticket a was taken before ticket b (Int32 tickets wrap). */
 export function before(a: number, b: number): boolean {

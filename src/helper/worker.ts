@@ -48,6 +48,8 @@ port.listen((m) => {
     // worker's first messages (the port, then init) can arrive after a 'ready' posted at start
     // reached the agent, which, if it then waits for this helper to block, waits in vain.
     port.post({ type: 'ready' });
+  } else if (m.type === 'forget') {
+    buffers.delete(m.id); // a wait still queued on it keeps its own view
   } else {
     buffers.set(m.id, { buf: m.buf });
     Atomics.add(ctrl, BUFFERS_IN, 1);
@@ -88,9 +90,10 @@ function serve(): boolean {
   // the agent settled without this helper's report): the agent cannot take it out of the queue,
   // only its own timeout can. Each slice rejoins the queue's tail, so only a waiter that may be
   // aborted gets short ones (protocol.ts, SLICED); the others keep their FIFO place for a minute.
-  const span = Atomics.load(ctrl, SLICED) === 1 ? (idle > MIN_SLICE ? idle : MIN_SLICE) : LONG_SLICE;
   let resliced = false;
   for (;;) {
+    // Read each time: the agent may hand our place to another waiter (Engine.swap).
+    const span = Atomics.load(ctrl, SLICED) === 1 ? (idle > MIN_SLICE ? idle : MIN_SLICE) : LONG_SLICE;
     const left = deadline - clock();
     const slice = left < span ? (left > 0 ? left : 0) : span;
     const r = Atomics.wait(view, index, value, slice);

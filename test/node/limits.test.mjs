@@ -1,7 +1,8 @@
 // Limits: 100,000 pending waiters on one address use at most K = exactWaiters helpers (the rest
 // share them) and are settled by one notify;
-// memory grows with pending waiters and comes back once they settle (measured in a child process
-// with --expose-gc; bounds are generous, and nothing here is a timing threshold).
+// memory grows with pending waiters and comes back once they settle; helpers let go of buffers
+// this thread has let go of (measured in child processes with --expose-gc; bounds are generous,
+// and nothing here is a timing threshold).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -55,5 +56,18 @@ describe('limits', function () {
     // proportional: at least something per waiter, and not absurd (the promises alone are ~100 B)
     expect(perWaiter).to.be.within(50, 4096);
     expect(m.after - m.base).to.be.below(0.25 * growth);
+  });
+
+  it('a helper does not keep the short-lived buffers it served: 300 buffers of 1 MiB, each waited on once (child, --expose-gc)', () => {
+    const script = fileURLToPath(new URL('./support/buffers.cjs', import.meta.url));
+    const r = spawnSync(process.execPath, ['--expose-gc', script, DIST_CJS, '300'], { encoding: 'utf8', timeout: 100000 });
+    expect(r.status, r.stderr).to.equal(0);
+    const m = JSON.parse(r.stdout.trim().split('\n').pop());
+    expect(m.woken).to.equal(300);
+    expect(m.counted).to.equal(300); // each notify counted our helper, as it would count a native waiter
+    console.log(`      helpers held ${m.held} of the 300 buffers after the waits, ${m.after} once this thread let go of them ` +
+      `(${m.helpers} helpers; process RSS ${(m.rssHeld / 1048576).toFixed(0)} → ${(m.rssAfter / 1048576).toFixed(0)} MiB)`);
+    expect(m.held).to.be.above(2); // they did hold some: the check below is not vacuous
+    expect(m.after).to.be.at.most(2);
   });
 });
