@@ -78,7 +78,7 @@ function fastAndSmall(md, { node, br, nodeFwd, hop, load, size }) {
     rows.push(['Ping-pong: shim ÷ hand-rolled helper floor ≤ 1.10 in every engine', floors.map(([n, r]) => `${n} ${rx(r)}`).join('; '), ok(good),
       good ? '' : 'engine v2 keeps one helper per waiter in the native queue and arms it before `waitAsync` returns ' +
         '(the floor re-blocks at once on a fixed slot with no bookkeeping); each round the shim re-arms a helper (a control-word ' +
-        'notify and a wait for it to block, ~25–120 µs here) that the floor does not pay'].map(String));
+        'notify and a wait for it to block, ~25–120 µs here) that the floor does not pay']);
   }
   if (node) {
     const r = ratio(nodeFwd.shim?.p50, nodeFwd.native?.p50);

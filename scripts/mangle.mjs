@@ -22,7 +22,7 @@ export const INTERNAL_PROPS = [
   'bufferIds', 'nextBufferId', 'failStreak', 'ticketsI32', 'readyWaiters', 'events', 'parked', 'knows', 'idOf',
   'send', 'freeCount', 'arm', 'rearm', 'write', 'moveDeadline', 'awaitBuffer', 'awaitArming', 'awaitChanged',
   'cancel', 'cancelArming', 'release', 'spare', 'spawn', 'ticket', 'checkReady', 'drop', 'failed', 'crash', 'endAll',
-  'ctrl64', 'ctrlF64', 'known', 'sent', 'waiter', 'armSeq', 'owed', 'recycled', 'until', 'alive', 'handle', 'sab',
+  'ctrl64', 'known', 'sent', 'waiter', 'armSeq', 'owed', 'recycled', 'until', 'alive', 'handle', 'sab',
   'state', 'blockedAt', 'wokeAt', 'wake', 'changed', 'lost', 'started',
   // Platform, HelperHandle (src/platform/types.ts) and the web adapter's candidates
   'startsWhileBlocked', 'setTimer', 'clearTimer', 'post', 'label', 'start', 'refused',

@@ -1,17 +1,19 @@
 // Browsers: the helper → agent hop four ways (variants.cjs, page.mjs), in Chromium and Firefox
 // 140 and 153: µs from Atomics.notify to the worker's message, median over runs of each run's p50.
-// `node bench/hop/browser.mjs [--rounds=N] [--runs=N]`; the Node side is hop.mjs.
+// `node bench/hop/browser.mjs [--rounds=N] [--runs=N] [--only=chromium,...]`; the Node side is hop.mjs.
 import { startServer } from '../../test/browser/server.mjs';
+import { median } from '../lib/stats.mjs';
 import { engines, walkPages } from '../browser/pages.mjs';
 import { saveHop } from './save.mjs';
 
 const arg = (n, d) => Number((process.argv.find((a) => a.startsWith(`--${n}=`)) || `=${d}`).split('=')[1]);
 const ROUNDS = arg('rounds', 1000);
 const RUNS = arg('runs', 3);
-const median = (v) => { const s = v.slice().sort((a, b) => a - b); return s[s.length >> 1]; };
+const only = process.argv.find((a) => a.startsWith('--only='));
+const IDS = (only ? only.slice(7) : 'chromium,firefox-140,firefox-153').split(',');
 const server = await startServer();
 try {
-  for (const e of engines((process.argv.find((a) => a.startsWith('--only=')) || '--only=chromium,firefox-140,firefox-153').slice(7).split(','))) {
+  for (const e of engines(IDS)) {
     const [r] = await walkPages(server, e, [`/bench/hop/page.html?rounds=${ROUNDS}&runs=${RUNS}`], 300000);
     if (!r || r.error) { console.log(`${e.label}: ${r ? r.error : 'no report'}`); continue; }
     saveHop(e.id, { label: e.label, userAgent: r.userAgent, rounds: ROUNDS, runs: RUNS, p50: r.p50 });

@@ -31,6 +31,14 @@ const ARM_BUFFER_SPIN_MS = 20;
 
 const deadlineBits = new BigInt64Array(1);
 const deadlineF64 = new Float64Array(deadlineBits.buffer);
+/**
+ * A waiter's deadline (agent clock) into the helper's DEADLINE_F64 slot, on the clock threads
+ * share, atomically as its bits: the helper may read it while blocked (Engine.swap moves it).
+ */
+function storeDeadline(h: Helper, deadline: number): void {
+  deadlineF64[0] = deadline + timeOrigin;
+  aStore(h.ctrl64, P.DEADLINE_F64, deadlineBits[0]);
+}
 
 /** Whether Atomics.wait may block this thread (not a browser window's main thread); probed on first need. */
 let canBlock: boolean | undefined;
@@ -49,7 +57,6 @@ export function mayBlock(): boolean {
 export class Helper {
   readonly ctrl: Int32Array;
   readonly ctrl64: BigInt64Array;
-  readonly ctrlF64: Float64Array;
   /** Buffer ids this helper has been sent, with how many buffer messages it had been sent by then. */
   readonly known = new SafeMap<number, number>();
   sent = 0;
@@ -71,7 +78,6 @@ export class Helper {
   constructor(readonly sab: SharedArrayBuffer) {
     this.ctrl = new Int32Array(sab);
     this.ctrl64 = new BigInt64Array(sab);
-    this.ctrlF64 = new Float64Array(sab);
   }
 
   get state(): number {
@@ -220,7 +226,7 @@ export class Pool {
     aStore(c, P.SLICED, w.abortable ? 1 : 0);
     if (w.kind === P.KIND_I64) aStore(h.ctrl64, P.VALUE_I64, value as bigint);
     else aStore(c, P.VALUE_I32, value as number);
-    h.ctrlF64[P.DEADLINE_F64] = w.deadline + timeOrigin;
+    storeDeadline(h, w.deadline);
     h.waiter = w;
     h.token = w.token;
     h.until = w.deadline;
@@ -234,8 +240,7 @@ export class Pool {
    */
   moveDeadline(h: Helper, deadline: number, sliced: boolean): void {
     aStore(h.ctrl, P.SLICED, sliced ? 1 : 0);
-    deadlineF64[0] = deadline + timeOrigin;
-    aStore(h.ctrl64, P.DEADLINE_F64, deadlineBits[0]);
+    storeDeadline(h, deadline);
     if (h.until < deadline) h.until = deadline;
   }
 

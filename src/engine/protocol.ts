@@ -52,8 +52,10 @@ export const SLICED = 13; // bytes 52..55
 /** BigInt64 slot (bytes 24..31, Int32 slots 6 and 7): the expected value of a BigInt64Array waiter. */
 export const VALUE_I64 = 3;
 /**
- * Float64 slot: the waiter's deadline on the clock threads share (timeOrigin + performance.now()),
- * or +∞; a helper that picks its waiter up late must still leave the queue at the deadline.
+ * Float64 slot, read and written as the bits of a BigInt64 (atomically: the agent may move it
+ * while the helper blocks): the waiter's deadline on the clock threads share (timeOrigin +
+ * performance.now()), or +∞; a helper that picks its waiter up late must still leave the queue
+ * at the deadline.
  */
 export const DEADLINE_F64 = 4; // bytes 32..39 (Int32 slots 8 and 9)
 
