@@ -191,6 +191,7 @@ describe('differential: shim vs native V8 Atomics (synchronous half)', function 
     const mismatches = [];
     const tally = {};
     const divergent = {};
+    const nativeStalls = [];
     for (let n = 0; n < WAIT_TUPLES; n++) {
       const recipe = genWaitRecipe(rng);
       const nLog = [];
@@ -239,12 +240,23 @@ describe('differential: shim vs native V8 Atomics (synchronous half)', function 
         }
       }
       const outcomes = await Promise.all([a.value.value, b.value.value].map((p) => within(p, 5000)));
+      // V8's own timed wait now and then stays pending past 5 s on a loaded machine (seen in CI:
+      // a 1 ms wait). The oracle is then asked again with the same tuple; if it answers as the
+      // spec says, the shim (already right) is not blamed, and the stall is reported.
+      if (outcomes[1] === expected && expected === 'timed-out' && /^still pending/.test(outcomes[0])) {
+        const again = call(nativeWaitAsync, buildWaitArgs(recipe, []).args);
+        if (!again.threw && again.value.async && (await within(again.value.value, 5000)) === expected) {
+          nativeStalls.push(`#${n}`);
+          outcomes[0] = expected;
+        }
+      }
       if (outcomes[0] !== expected || outcomes[1] !== expected) {
         mismatches.push(`${mismatchText(n, recipe, na, sh)}\n  promises: native ${outcomes[0]}, shim ${outcomes[1]}, expected ${expected}`);
       }
       tally[`async → ${expected}`] = (tally[`async → ${expected}`] || 0) + 1;
     }
     console.log(`    waitAsync outcomes: ${JSON.stringify(tally)}; spec-divergent (excluded): ${JSON.stringify(divergent)}; ${Date.now() - started} ms`);
+    if (nativeStalls.length) console.log(`    native V8 timed waits that stayed pending past 5 s and settled right when asked again: ${nativeStalls.join(' ')}`);
     report('waitAsync', mismatches, WAIT_TUPLES);
     // The generator must actually reach every class of outcome.
     for (const k of ['throws TypeError', 'throws RangeError', 'throws SyntaxError', 'throws Boom',
