@@ -349,7 +349,10 @@ async function main(argv) {
   let server;
   let viteDev;
   let active = null;
-  const record = (r) => { if (active && !r.path.startsWith('/__')) (active.requests ||= []).push(r); };
+  // A request inside another case's folder is a late one of the page before (a worker fetch that
+  // lands after the navigation), not this page's.
+  const otherCase = (r) => cases.some((c) => c !== active.c && r.path.startsWith(`/${c.id}/`));
+  const record = (r) => { if (active && !r.path.startsWith('/__') && !otherCase(r)) (active.requests ||= []).push(r); };
   try {
     if (!opts.skipBuild) {
       console.log('building dist/ …');
