@@ -51,6 +51,13 @@ export interface Stats {
   /** waitAsync calls that returned before their helper had blocked (the arming bound passed). */
   missedArming: number;
   /**
+   * Waiters settled "ok" because their helper found the value changed when it came to block, with
+   * no helper of ours queued through the change (DESIGN §2.3). After waitAsync returned that is a
+   * helper that was armed late, re-armed, or preempted between publishing BLOCKED and blocking:
+   * a store in that moment wakes the waiter rather than lose a notify that may follow it.
+   */
+  changeWakes: number;
+  /**
    * SharedArrayBuffers the helpers hold for this thread. One this thread has let go of is dropped
    * by them once it is garbage-collected here (FinalizationRegistry; where the engine has none,
    * when the helper retires).
@@ -82,6 +89,7 @@ export class Engine {
   private seq = 1;
   private pending = 0;
   private missed = 0;
+  private changeWakes = 0;
   private ending = false;
   /** Wakes our own notify caused whose messages have not come (see expectWakes). */
   private ownInflight = 0;
@@ -579,6 +587,7 @@ export class Engine {
       return;
     }
     w.helper = null;
+    this.changeWakes++;
     this.settle(w, 'ok');
     this.recycle(h, addr);
   }
@@ -654,6 +663,9 @@ export class Engine {
     w.helper = null;
     if (s === P.BLOCKED) w.address.stale[w.address.stale.length] = h; // until it leaves the queue
     if (s !== P.EXPIRED && s !== P.CHANGED) return null;
+    // It left the queue (or never joined) at a moment we did not see: since then it witnessed
+    // nothing, so a change found by a helper re-armed for an older waiter may be a wakeup it missed.
+    w.address.uncoveredAt = this.seq++;
     h.waiter = null;
     return h;
   }
@@ -784,7 +796,7 @@ export class Engine {
     }
     return {
       helpers: hs.length, armed, blocked, pending: this.pending, exactWaiters: config.exactWaiters,
-      missedArming: this.missed, helperBuffers: this.pool.heldBuffers(), addresses,
+      missedArming: this.missed, changeWakes: this.changeWakes, helperBuffers: this.pool.heldBuffers(), addresses,
     };
   }
 }

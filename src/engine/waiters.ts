@@ -42,7 +42,11 @@ export class Address {
   readonly armed: Helper[] = [];
   /** Helpers taken off a waiter while queued here (CANCELLED, or dying): a notify may still count them. */
   readonly stale: Helper[] = [];
-  /** Registration order (Waiter.seq) when `armed` last became empty: no helper of ours stood here. */
+  /**
+   * Registration order (Waiter.seq) when `armed` last became empty, or a helper of it left the
+   * queue at a moment the agent did not see (Engine.detach): no helper of ours is known to have
+   * stood here since.
+   */
   uncoveredAt = 0;
   /** Wakes of ours our own notify caused and whose message has not come yet. */
   ownCredit = 0;

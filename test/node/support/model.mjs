@@ -3,7 +3,9 @@
 // schedules against the real package: the main agent's shim waiters and notifies through aliasing
 // views, main-agent stores, and a worker agent's notify(i, c) with or without a store first, for
 // c in 1..K+1 and ∞ (K = exactWaiters; the tests set it small so that schedules go beyond it).
-// Shared by test/node/model.test.mjs (small CI budget) and test/stress.mjs (long).
+// Shared by test/node/model.test.mjs (small CI budget), test/stress.mjs (long) and the browsers'
+// test/browser/suites/model.mjs (bundled with fast-check): no host API beyond timers and
+// performance.now(); the other agent comes in as `foreign` (Node: support/model-node.mjs).
 //
 // The rules checked, per schedule (every wait is on an event with a generous deadline; nothing
 // sleeps as an assertion):
@@ -18,20 +20,23 @@
 //   helper of the address (c >= its helpers: the documented over-wake), else exactly those;
 // - no waiter settles "ok" unless a notify was entitled to wake it (above), or it had no helper of
 //   its own at registration (beyond the budget) and its value changed while it waited (a change it
-//   could have missed: DESIGN §2.3); a waiter with its own helper is never woken by a store alone;
+//   could have missed: DESIGN §2.3); a waiter with its own helper is woken by a store alone only
+//   where the package counted it in stats().changeWakes (its helper was between publishing
+//   BLOCKED and blocking when the store came: README, "Across agents");
 // - every waiter settles exactly once, "timed-out" never before its deadline, never for an
 //   infinite timeout, and none stays pending past its deadline + SLACK ms.
 // Deadlines that fall right at a notify (within TIE_MS after it, or the judging window beyond the
 // budget) may go either way, as they may across threads natively: such a waiter may time out
 // instead of being woken (the wake then goes to the next, and the count may include it once).
 import fc from 'fast-check';
-import { agent, until } from './agents.mjs';
 
 export const SLACK = 5000;
 /** exactWaiters for model runs: small, so that schedules of ~18 operations go beyond it. */
 export const MODEL_K = 2;
 /** A deadline this close after a notify may win against it (thread scheduling on a loaded machine). */
 const TIE_MS = 20;
+/** After every helper shows BLOCKED, this long for each to get into Atomics.wait (AWA_MODEL_QUIET_MS). */
+const QUIET_MS = Number(globalThis.AWA_MODEL_QUIET_MS ?? 5);
 /** Beyond the budget a wake may land the engine's judging window (10 ms) later: a wider tie. */
 const TIE_BEYOND_MS = 60;
 /** Longest finite timeout generated below (larger ones are 60 s: never reached in a run). */
@@ -40,6 +45,16 @@ const SHORT_MS = 40;
 const LOCS = [0, 8, 16];
 const BYTES = 32;
 const flushMicrotasks = async () => { for (let i = 0; i < 8; i++) await null; };
+const DEBUG = typeof process !== 'undefined' && !!process.env.MODEL_DEBUG;
+
+/** Polls `cond` on every macrotask until true or `ms` elapse (for state the model cannot await). */
+async function until(cond, ms, what) {
+  const end = performance.now() + ms;
+  while (!cond()) {
+    if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
 const countName = (c) => (c === undefined ? '∞' : String(c));
 
 // ---- schedules ------------------------------------------------------------------------------
@@ -76,31 +91,6 @@ export const opArb = fc.oneof(
 
 export const scheduleArb = fc.array(opArb, { minLength: 4, maxLength: 20 });
 
-// ---- the worker agent ---------------------------------------------------------------------------
-
-/** One worker agent (native waitAsync deleted, package installed) that stores and notifies on request. */
-export function startForeign() {
-  const w = agent(`
-    parentPort.on('message', (m) => {
-      const ta = new Int32Array(m.buf);
-      if (m.store !== undefined) Atomics.store(ta, m.byte >> 2, m.store);
-      const n = Atomics.notify(ta, m.byte >> 2, m.count === undefined ? undefined : m.count);
-      send({ id: m.id, n });
-    });
-    send('ready');
-  `);
-  let seq = 0;
-  return {
-    ready: () => w.next((m) => m === 'ready'),
-    async notify(buf, byte, count, store) {
-      const id = ++seq;
-      w.post({ id, buf, byte, count, store });
-      return (await w.next((m) => m && m.id === id, 30000, 'foreign notify reply')).n;
-    },
-    terminate: () => w.terminate(),
-  };
-}
-
 // ---- the driver -----------------------------------------------------------------------------
 
 /** Views aliasing byte `b`: Int32 at byteOffset 0/4/8 and BigInt64 over the same bytes. */
@@ -114,10 +104,14 @@ function viewFor(buf, b, v) {
 class ModelError extends Error {}
 const fail = (msg) => { throw new ModelError(msg); };
 const ids = (ws) => `#${ws.map((w) => w.id).join(',#')}`;
+/** Settled "ok" by a store the package counted as a change its helper could have missed (changeWakes). */
+const changeWoken = (w) => w.state === 'ok' && w.stored && w.cw > w.cw0;
 
 /**
  * Runs one schedule; throws (with a description of the violation) if the package departs from
- * the model. `lib` is dist/index.mjs; `foreign` from startForeign().
+ * the model. `lib` is the package (dist/index.mjs, or the browser build); `foreign` the other
+ * agent: `foreign.notify(buf, byte, count, store)` resolves with what its notify returned, after
+ * storing `store` first unless undefined (Node: support/model-node.mjs; browsers: a test worker).
  */
 export async function runSchedule(ops, { lib, foreign }) {
   const { shim, stats } = lib;
@@ -142,7 +136,7 @@ export async function runSchedule(ops, { lib, foreign }) {
       return s.armed === s.blocked && ours.every((a) => a.helpers === Math.min(a.waiters, K));
     }, 30000, `helpers quiet before ${what}`);
     // BLOCKED is published just before Atomics.wait: leave the helpers time to get there.
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, QUIET_MS));
     await flushMicrotasks();
   }
 
@@ -182,11 +176,13 @@ export async function runSchedule(ops, { lib, foreign }) {
     }
     await flushMicrotasks();
     const woken = P.filter((w) => w.state === 'ok');
-    const extra = woken.filter((w) => !required.includes(w) && !w.wild && !w.eligible);
+    const extra = woken.filter((w) => !required.includes(w) && !w.wild && !w.eligible && !changeWoken(w));
     if (extra.length > ties && !allowOver) {
       fail(`over-wake: ${label} (returned ${returned}) woke ${ids(woken)}; only ${ids(required)} (FIFO-first ${countName(c)} of pending ${ids(P)}) may wake: ${where()}`);
     }
-    const inFlight = required.filter((w) => w.wild).length; // already woken by an earlier notify, message on the way
+    // Already woken by an earlier notify (message on the way), or by the store before this notify
+    // (its helper was not queued yet: changeWakes), so this notify did not count it.
+    const inFlight = required.filter((w) => w.wild || changeWoken(w)).length;
     if (exactCount && (returned < required.length - inFlight || returned > required.length + ties)) {
       fail(`${label} returned ${returned}; it woke ${ids(required)} (FIFO-first ${countName(c)} of pending ${ids(P)}): ${where()}`);
     }
@@ -233,14 +229,17 @@ export async function runSchedule(ops, { lib, foreign }) {
           // A helper of its own, blocked before waitAsync returned (within the budget).
           armed: helpersAt(s1, b) === helpersAt(s0, b) + 1 && s1.missedArming === s0.missedArming,
           eligible: false, wild: false, okBy: null,
+          // stats().changeWakes when it registered and when it settled; stored: a store at its
+          // address while it waited
+          cw0: s1.changeWakes, cw: 0, stored: false,
         };
         const pendingBefore = pendingAt(b).length;
         if (pendingBefore < K && !w.armed && s1.missedArming === s0.missedArming && !pendingAt(b).some((x) => !x.armed)) {
           fail(`waiter #${w.id} is #${pendingBefore + 1} at its address (budget ${K}) but got no helper: ${where()}`);
         }
         r.value.then((x) => {
-          if (process.env.MODEL_DEBUG) console.log(`#${w.id} ${x} at step ${curStep} +${(performance.now() - w.start).toFixed(1)}ms`, JSON.stringify(stats().addresses.filter(mine).map((a) => [a.byteIndex, a.waiters, a.helpers])));
-          w.settles++; w.state = x; w.at = performance.now(); w.order = ++settleSeq;
+          if (DEBUG) console.log(`#${w.id} ${x} at step ${curStep} +${(performance.now() - w.start).toFixed(1)}ms`, JSON.stringify(stats().addresses.filter(mine).map((a) => [a.byteIndex, a.waiters, a.helpers])));
+          w.settles++; w.state = x; w.at = performance.now(); w.order = ++settleSeq; w.cw = stats().changeWakes;
         }, (e) => { w.settles++; w.state = `rejected: ${e}`; });
         waiters.push(w);
         break;
@@ -259,7 +258,7 @@ export async function runSchedule(ops, { lib, foreign }) {
       case 'store': {
         const nv = (Atomics.load(mem, b / 4) + 1) & 3;
         Atomics.store(mem, b / 4, nv);
-        for (const w of pendingAt(b)) if (w.value !== nv && !w.armed) w.eligible = true;
+        for (const w of pendingAt(b)) if (w.value !== nv) { w.stored = true; if (!w.armed) w.eligible = true; }
         break;
       }
       case 'foreignNotify': {
@@ -269,7 +268,7 @@ export async function runSchedule(ops, { lib, foreign }) {
         let nv;
         if (o.store) {
           nv = (Atomics.load(mem, b / 4) + 1) & 3;
-          for (const w of P) if (w.value !== nv && !w.armed) w.eligible = true;
+          for (const w of P) if (w.value !== nv) { w.stored = true; if (!w.armed) w.eligible = true; }
         }
         const returned = await foreign.notify(buf, b, o.count, nv);
         const tieAt = performance.now();
@@ -324,15 +323,10 @@ export async function runSchedule(ops, { lib, foreign }) {
       if (w.timeout === Infinity) fail(`${s} timed out with an infinite timeout\n${trace()}`);
       if (w.at - w.start < w.timeout) fail(`${s} timed out after ${(w.at - w.start).toFixed(2)} ms, before its deadline`);
     } else if (w.state === 'ok') {
-      if (!w.okBy && !w.wild && !w.eligible) fail(`${s} settled "ok" with no notify entitled to wake it and no value change it could have missed\n${trace()}`);
+      if (!w.okBy && !w.wild && !w.eligible && !changeWoken(w)) fail(`${s} settled "ok" with no notify entitled to wake it and no value change it could have missed\n${trace()}`);
     } else fail(`${s} settled ${w.state}`);
   }
   const s = stats();
   if (s.addresses.some(mine)) fail(`stats() still lists addresses of this schedule: ${JSON.stringify(s.addresses.filter(mine).map((a) => a.byteIndex))}`);
   return { waiters: waiters.length, ok: waiters.filter((w) => w.state === 'ok').length, beyond: waiters.filter((w) => !w.armed).length };
-}
-
-export function seedFromEnv() {
-  const s = process.env.SEED;
-  return s !== undefined && s !== '' ? Number(s) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
 }
