@@ -4,7 +4,8 @@
 //   every worker; WebKit also in a "Safari 15.2–16.3" profile: shim, and no Worker constructor
 //   inside workers), then Node 14/15 (shim) and Node 20 (native, and shim) through
 //   test/engines/node-old.mjs, then Bun (the Node build) and Deno (the browser build) through
-//   test/engines/bun-deno.mjs. The browser demo (demo/browser/) runs last of the browsers, in
+//   test/engines/bun-deno.mjs. Firefox 140 and WebKitGTK's shim modes also run the model property
+//   (suites/model.mjs, 20 s; `npm run stress -- --engine <id>` runs it longer). The browser demo (demo/browser/) runs last of the browsers, in
 //   Firefox ESR 140 and Chromium (test/browser/demo.mjs).
 // Prints counts per engine/mode, the failures, the expected failures with their reasons, and last
 // one line: "N passed, N failed".
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { ROOT, startServer } from './server.mjs';
 import { launchChromium, launchFirefox, launchWebKit, MINIBROWSER } from './browsers.mjs';
 import { buildCoreJs } from './corejs-bundle.mjs';
+import { buildModelBundle } from './model-bundle.mjs';
 import { demoTargets } from './demo.mjs';
 import { EXPECTED_FAILURES, expectedFailure } from './expected-failures.mjs';
 import { runNodeMatrix } from '../engines/node-old.mjs';
@@ -27,6 +29,8 @@ import { runBunDenoMatrix } from '../engines/bun-deno.mjs';
 /** A page that has not reported within this long is failed and its browser restarted. */
 const PAGE_TIMEOUT = Number(process.env.AWA_PAGE_TIMEOUT) || 150000;
 const CACHE = path.join(ROOT, '.cache/engines');
+/** Engines whose shim mode runs the model page (suites/model.mjs). */
+const MODEL_ENGINES = ['firefox-140', 'webkit'];
 
 function parseArgs(argv) {
   const o = { only: null, skipBuild: false, verbose: false, rounds: 1000 };
@@ -53,7 +57,7 @@ function version(exe, args = ['--version']) {
 }
 
 /** Browsers from .cache/engines/engines.json (scripts/install-engines.sh) or their usual places. */
-function browserTargets() {
+export function browserTargets() {
   let manifest = {};
   try {
     manifest = JSON.parse(fs.readFileSync(path.join(CACHE, 'engines.json'), 'utf8'));
@@ -118,6 +122,8 @@ function pagesFor(target, opts) {
     );
     // Where the engine has its own: loading the package must start nothing (issue "zero cost").
     if (mode === 'native') these.push({ mode, name: 'zero-cost', path: q({ suite: 'zero-cost' }) });
+    // The model property where users run the shim most: 20 s of schedules from one fixed first seed.
+    if (mode === 'shim' && MODEL_ENGINES.includes(target.id)) these.push({ mode, name: 'model', path: q({ suite: 'model', ms: '20000' }) });
     pages.push(...these.filter((p) => !suites || suites.includes(p.name)));
   }
   if (target.kind === 'webkit') {
@@ -292,7 +298,10 @@ export async function main(argv) {
   // The demo page is its own id: --only=chromium runs the suites alone, --only=demo the demo alone.
   if (want('demo')) browsers.push(...demoTargets(all, { rounds: opts.rounds }));
   if (browsers.length) {
-    if (browsers.some((t) => !t.pages)) await buildCoreJs(); // the suites' core-js pages need it
+    if (browsers.some((t) => !t.pages)) {
+      await buildCoreJs(); // the suites' core-js pages need it
+      await buildModelBundle(); // and the model page this
+    }
     const logDir = path.join(ROOT, '.cache/browser/logs');
     fs.mkdirSync(logDir, { recursive: true });
     const server = await startServer({ verbose: opts.verbose });

@@ -5,7 +5,8 @@
 // SEED=<seed> (printed below); RUNS=<n> changes the budget. `npm run stress` runs it for minutes.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MODEL_K, runSchedule, scheduleArb, seedFromEnv, startForeign } from './support/model.mjs';
+import { MODEL_K, runSchedule, scheduleArb } from './support/model.mjs';
+import { seedFromEnv, startForeign } from './support/model-node.mjs';
 
 const lib = await import('../../dist/index.mjs');
 
