@@ -21,6 +21,7 @@ import { launchChromium, launchFirefox, launchWebKit, MINIBROWSER } from './brow
 import { buildCoreJs } from './corejs-bundle.mjs';
 import { demoTargets } from './demo.mjs';
 import { EXPECTED_FAILURES, expectedFailure } from './expected-failures.mjs';
+import { oracleRows } from './oracle.mjs';
 import { runNodeMatrix } from '../engines/node-old.mjs';
 import { runBunDenoMatrix } from '../engines/bun-deno.mjs';
 
@@ -118,6 +119,8 @@ function pagesFor(target, opts) {
     );
     // Where the engine has its own: loading the package must start nothing (issue "zero cost").
     if (mode === 'native') these.push({ mode, name: 'zero-cost', path: q({ suite: 'zero-cost' }) });
+    // Firefox as it ships (140: the shim, 153: native): the differential tuples, compared after both ran.
+    if (target.kind === 'firefox' && !del) these.push({ mode, name: 'oracles', path: q({ suite: 'oracles' }) });
     pages.push(...these.filter((p) => !suites || suites.includes(p.name)));
   }
   if (target.kind === 'webkit') {
@@ -182,6 +185,7 @@ export async function runBrowser(server, target, opts, logFile) {
           }
         }
         for (const n of body.notes || []) row.notes.push(`${page.name}: ${n}`);
+        if (body.observations) (target.observations ||= {})[page.mode] = body.observations;
         if (opts.verbose) {
           console.log(`  [${target.id}] ${page.mode} ${page.name}: ${body.passed} passed, ${body.failed} failed ` +
             `(${((Date.now() - page.started) / 1000).toFixed(1)} s)`);
@@ -256,6 +260,7 @@ function printRow(row) {
   console.log(`${head}   (${time})`);
   for (const f of row.failures) console.log(`    ✗ ${f}`);
   for (const x of row.expected || []) console.log(`    ~ expected failure (see below): ${x.text}`);
+  for (const x of row.explained || []) console.log(`    ~ explained: ${x}`);
 }
 
 /** Every excused failure once per reason, and deterministic ones that did not happen. */
@@ -317,6 +322,10 @@ export async function main(argv) {
       }
     } finally {
       await server.close();
+    }
+    for (const row of oracleRows(browsers)) {
+      rows.push(row);
+      printRow(row);
     }
   }
   for (const row of await runNodeMatrix({ only: opts.only, rounds: opts.rounds, verbose: opts.verbose })) {
