@@ -5,7 +5,8 @@
 //   inside workers), then Node 14/15 (shim) and Node 20 (native, and shim) through
 //   test/engines/node-old.mjs, then Bun (the Node build) and Deno (the browser build) through
 //   test/engines/bun-deno.mjs. The browser demo (demo/browser/) runs last of the browsers, in
-//   Firefox ESR 140 and Chromium (test/browser/demo.mjs).
+//   Firefox ESR 140 and Chromium (test/browser/demo.mjs). After the browsers, two rows compare the
+//   oracles pages of Firefox 140 (shim) and Firefox 153 (native) tuple by tuple (test/browser/oracle.mjs).
 // Prints counts per engine/mode, the failures, the expected failures with their reasons, and last
 // one line: "N passed, N failed".
 //

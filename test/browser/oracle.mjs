@@ -299,7 +299,7 @@ export function oracleRows(targets) {
       if (c.unexplained.length > 6) row.failures.push(`${fn}: ${c.unexplained.length - 6} more unexplained differences`);
     }
     for (const [lab, where] of Object.entries(byLabel)) row.explained.push(`${lab}: ${where.join(', ')}: ${EXPLANATIONS[lab]}`);
-    row.notes.push(`seed ${a.seed}: ${counts.join(', ')}`);
+    row.label += ` (seed ${a.seed}: ${counts.join(', ')})`;
     if (bad) row.failed = 1;
     else row.passed = 1;
     return row;

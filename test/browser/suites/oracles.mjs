@@ -9,7 +9,7 @@ import { setOtherRealm } from '/test/node/support/differential-gen.mjs';
 import { DEFAULT_SEED, EXPLANATIONS, compare, observeNotify, observeWait, recipes } from '/test/browser/oracle.mjs';
 
 const SEED = params.seed !== undefined ? Number(params.seed) >>> 0 : DEFAULT_SEED;
-const TUPLES = Number(params.tuples || 3000);
+const TUPLES = Number(params.tuples || 10000);
 const MAX_SHOWN = 6;
 
 const lib = await loadBuild('esm');
@@ -78,7 +78,7 @@ for (const fn of ['waitAsync', 'notify']) {
     if (native) {
       const c = compare(fn, SEED, mine, theirs);
       for (const [label, ns] of Object.entries(c.explained)) {
-        note(`${fn}: explained (SpiderMonkey departs from ECMA-262, the shim follows it) ${label}: ` +
+        note(`${fn}: explained (a known SpiderMonkey departure from ECMA-262) ${label}: ` +
           `${ns.length} tuples (#${ns.slice(0, 5).join(' #')}) — ${EXPLANATIONS[label]}`);
       }
       for (const u of c.unexplained) failures.push(`#${u.n} ${u.recipe}\n  native: ${u.a}\n  shim:   ${u.b}`);
