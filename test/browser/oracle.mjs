@@ -3,8 +3,8 @@
 // Invariant: only the synchronous half is compared (the error or result, the returned shape and
 // async flag, the user-visible call log, and for notify the waiters left afterwards); a promise's
 // outcome depends on timing and is checked where it was made, never across engines. A difference
-// is explained only where SpiderMonkey departs from ECMA-262 and the shim gives the specified
-// answer (explain() below, each with its spec step); every other difference fails.
+// is explained only where it is a known departure of SpiderMonkey from ECMA-262 and the rest of
+// the observation agrees (explain() below, each with its spec step); every other difference fails.
 // Used by the page test/browser/suites/oracles.mjs and, in Node, by test/browser/matrix.mjs.
 import {
   Boom, Rng, buildNotifyArgs, buildWaitArgs, describe as show, genNotifyRecipe, genWaitRecipe, primOf,
@@ -172,7 +172,7 @@ function parse(key) {
   return { s, log, before, after, left };
 }
 
-/** How each recipe role's object throws a TypeError inside ToPrimitive (so SpiderMonkey formats it). */
+/** The recipe objects whose ToPrimitive throws a TypeError (which SpiderMonkey then formats). */
 const TO_PRIMITIVE_THROWS = new Set(['noPrimitive', 'toPrimitiveObject', 'toPrimitiveNotCallable']);
 /** The proxy traps SpiderMonkey's ValueToSource runs to print an object into an error message. */
 const SOURCE_TRAP = /^\[\[(ownKeys\]\]|getOwnPropertyDescriptor\]\]\(.*\)|get\]\]\(toSource\))$/;
@@ -191,8 +191,8 @@ function sourceTail(log) {
 
 /**
  * Why SpiderMonkey's observation `a` may differ from the shim's `b` for this recipe: a label of
- * EXPLANATIONS (the ECMA-262 step that decides it) when `b` is the specified answer and `a`
- * departs from it in exactly that known way; else undefined.
+ * EXPLANATIONS (the ECMA-262 step that decides it) when the two differ in exactly that known way
+ * and agree in everything else; else undefined.
  */
 export function explain(fn, recipe, a, b) {
   if (a.before !== b.before || a.after !== b.after || a.left !== b.left) return undefined;
