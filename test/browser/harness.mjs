@@ -17,6 +17,11 @@ export function test(name, fn, { timeout = 60000, skip } = {}) {
 export function note(text) {
   notes.push(text);
 }
+const attached = {};
+/** Adds a field to this page's report (data for the matrix, e.g. the oracles' observations). */
+export function attach(key, value) {
+  attached[key] = value;
+}
 /** Runs fn after the current test (pass or fail). */
 export function defer(fn) {
   cleanups.push(fn);
@@ -204,7 +209,7 @@ export async function run(suite) {
     suite, params, userAgent: navigator.userAgent, passed, failed,
     skipped: results.filter((r) => r.skipped).length,
     failures: results.filter((r) => !r.ok).map((r) => ({ name: r.name, message: r.error })),
-    tests: results, notes, ms: Math.round(performance.now() - started),
+    tests: results, notes, ms: Math.round(performance.now() - started), ...attached,
   };
   return finish(body);
 }

@@ -5,8 +5,10 @@
 //   inside workers), then Node 14/15 (shim) and Node 20 (native, and shim) through
 //   test/engines/node-old.mjs, then Bun (the Node build) and Deno (the browser build) through
 //   test/engines/bun-deno.mjs. Firefox 140 and WebKitGTK's shim modes also run the model property
-//   (suites/model.mjs, 20 s; `npm run stress -- --engine <id>` runs it longer). The browser demo (demo/browser/) runs last of the browsers, in
-//   Firefox ESR 140 and Chromium (test/browser/demo.mjs).
+//   (suites/model.mjs, 20 s; `npm run stress -- --engine <id>` runs it longer). The browser demo
+//   (demo/browser/) runs last of the browsers, in Firefox ESR 140 and Chromium
+//   (test/browser/demo.mjs). After the browsers, two rows compare the oracles pages of Firefox 140
+//   (shim) and Firefox 153 (native) tuple by tuple (test/browser/oracle.mjs).
 // Prints counts per engine/mode, the failures, the expected failures with their reasons, and last
 // one line: "N passed, N failed".
 //
@@ -23,6 +25,7 @@ import { buildCoreJs } from './corejs-bundle.mjs';
 import { buildModelBundle } from './model-bundle.mjs';
 import { demoTargets } from './demo.mjs';
 import { EXPECTED_FAILURES, expectedFailure } from './expected-failures.mjs';
+import { oracleRows } from './oracle.mjs';
 import { runNodeMatrix } from '../engines/node-old.mjs';
 import { runBunDenoMatrix } from '../engines/bun-deno.mjs';
 
@@ -124,6 +127,8 @@ function pagesFor(target, opts) {
     if (mode === 'native') these.push({ mode, name: 'zero-cost', path: q({ suite: 'zero-cost' }) });
     // The model property where users run the shim most: 20 s of schedules from one fixed first seed.
     if (mode === 'shim' && MODEL_ENGINES.includes(target.id)) these.push({ mode, name: 'model', path: q({ suite: 'model', ms: '20000' }) });
+    // Firefox as it ships (140: the shim, 153: native): the differential tuples, compared after both ran.
+    if (target.kind === 'firefox' && !del) these.push({ mode, name: 'oracles', path: q({ suite: 'oracles' }) });
     pages.push(...these.filter((p) => !suites || suites.includes(p.name)));
   }
   if (target.kind === 'webkit') {
@@ -188,6 +193,7 @@ export async function runBrowser(server, target, opts, logFile) {
           }
         }
         for (const n of body.notes || []) row.notes.push(`${page.name}: ${n}`);
+        if (body.observations) (target.observations ||= {})[page.mode] = body.observations;
         if (opts.verbose) {
           console.log(`  [${target.id}] ${page.mode} ${page.name}: ${body.passed} passed, ${body.failed} failed ` +
             `(${((Date.now() - page.started) / 1000).toFixed(1)} s)`);
@@ -262,6 +268,7 @@ function printRow(row) {
   console.log(`${head}   (${time})`);
   for (const f of row.failures) console.log(`    ✗ ${f}`);
   for (const x of row.expected || []) console.log(`    ~ expected failure (see below): ${x.text}`);
+  for (const x of row.explained || []) console.log(`    ~ explained: ${x}`);
 }
 
 /** Every excused failure once per reason, and deterministic ones that did not happen. */
@@ -326,6 +333,10 @@ export async function main(argv) {
       }
     } finally {
       await server.close();
+    }
+    for (const row of oracleRows(browsers)) {
+      rows.push(row);
+      printRow(row);
     }
   }
   for (const row of await runNodeMatrix({ only: opts.only, rounds: opts.rounds, verbose: opts.verbose })) {

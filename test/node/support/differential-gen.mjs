@@ -3,7 +3,8 @@
 // A tuple is a *recipe*: plain data (primitives and descriptions of objects). Each side builds its
 // own fresh fixtures from the same recipe, so side effects (a valueOf that grows, detaches or
 // stores) happen on that side's buffers only, and user-visible calls are logged per side.
-import vm from 'node:vm';
+// Host-agnostic: Node (test/node/differential.test.mjs) and browser pages
+// (test/browser/suites/oracles.mjs) draw the same tuples from the same seed.
 
 // ---- seeded PRNG -----------------------------------------------------------------------------
 
@@ -35,8 +36,16 @@ export class Rng {
 
 // ---- realms, constants -----------------------------------------------------------------------
 
-/** Another realm (vm context): typed arrays and buffers from there must be accepted too. */
-export const otherRealm = vm.runInNewContext('this');
+/**
+ * Another realm: typed arrays and buffers from there must be accepted too. In Node a vm context;
+ * a page passes a same-origin iframe's window to setOtherRealm() before building any fixture.
+ */
+export let otherRealm = typeof process === 'object' && process.versions && process.versions.node
+  ? (await import('node:vm')).runInNewContext('this')
+  : undefined;
+export function setOtherRealm(realm) {
+  otherRealm = realm;
+}
 
 export class Boom extends Error {}
 
