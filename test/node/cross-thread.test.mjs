@@ -415,15 +415,23 @@ describe('cross-thread: native vs shim (DESIGN §2)', function () {
   describe('a store without a notify right after waitAsync returned (another thread spins on a flag set after the call)', () => {
     for (const busy of [false, true]) {
       for (const mode of MODES) {
-        it(`${mode}: 20 repetitions (2 at a time) of a 200 ms wait, all "timed-out"${busy ? ', with 2 busy-spinning workers loading the CPU' : ''}`, async () => {
+        it(`${mode}: 20 repetitions (2 at a time) of a 200 ms wait, all "timed-out" (the shim: or "ok" counted in stats().changeWakes)${busy ? ', with 2 busy-spinning workers loading the CPU' : ''}`, async () => {
           const stop = new Int32Array(new SharedArrayBuffer(4));
           const spinners = busy ? [modeAgent(mode, SPINNER, stop.buffer), modeAgent(mode, SPINNER, stop.buffer)] : [];
           const racers = [modeAgent(mode, RACER), modeAgent(mode, RACER)];
           try {
             await Promise.all([...spinners, ...racers].map(ready));
+            const cw0 = mode === 'shim' ? stats().changeWakes : 0;
             const lanes = await Promise.all(racers.map((r) => races(mode, r, { reps: 10, action: 'store', timeout: 200 })));
             const results = lanes.flat();
-            expect(results, `${mode}: outcome per repetition [${results}]`).to.deep.equal(Array(20).fill('timed-out'));
+            // The shim's documented spurious wakeup (README, "Across agents"): a helper preempted
+            // between publishing BLOCKED and blocking finds the value changed and settles "ok" —
+            // allowed only as often as stats().changeWakes counted it. Native: never.
+            const counted = mode === 'shim' ? stats().changeWakes - cw0 : 0;
+            const oks = results.filter((r) => r === 'ok').length;
+            const msg = `${mode}: outcome per repetition [${results}], changeWakes +${counted}`;
+            expect(results.filter((r) => r !== 'ok' && r !== 'timed-out'), msg).to.deep.equal([]);
+            expect(oks, msg).to.be.at.most(counted);
           } finally {
             Atomics.store(stop, 0, 1);
             await Promise.all([...spinners, ...racers].map((a) => a.terminate()));
