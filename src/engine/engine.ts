@@ -607,7 +607,8 @@ export class Engine {
     }
     // A thread being ended (uninstall, a crash) may sit in the wait queue a moment longer: this
     // thread's notify that counts it must not be lost for the waiter (notify's stale helpers).
-    if (s === P.BLOCKED) {
+    // Pool.drop cancelled it if it was BLOCKED (bound helpers are CANCELLED by nothing else).
+    if (s === P.CANCELLED) {
       addr.stale[addr.stale.length] = h;
       this.platform.setTimer(() => { arrayRemove(addr.stale, h); this.table.forgetIfIdle(addr); }, DEAD_QUEUED_MS);
     }
@@ -720,7 +721,9 @@ export class Engine {
       } catch {
         return; // no helper can start (spawnError): its waiters keep notify and deadlines
       }
-      if (!h) break;
+      // None free. Browsers: arm() starts none, so start them here (spare() also bounds them), else
+      // a dead helper's waiters would wait for a ready() call; `started` feeds them.
+      if (!h) { this.pool.spare(); break; }
       this.bind(u, h);
     }
     if (this.needy.length && this.needyTimer === undefined) this.needs(this.needy[0]);

@@ -403,6 +403,9 @@ export class Pool {
   private drop(h: Helper): void {
     if (!h.alive) return;
     h.alive = false;
+    // A thread being ended may stay in the wait queue a while (Chromium: ~2 s): cancelled, it
+    // passes on a wake it absorbs meanwhile (helper/worker.ts), as a stale helper does.
+    aCompareExchange(h.ctrl, P.STATE, P.BLOCKED, P.CANCELLED);
     arrayRemove(this.helpers, h);
     this.checkReady();
     const w = h.waiter;

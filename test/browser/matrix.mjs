@@ -15,7 +15,7 @@
 // Options: --only=<id,...> (ids: firefox-140, firefox-153, chromium, webkit, node14, node15,
 //   node20, bun, deno, demo),
 //   --skip-build (use dist/ as it is), --verbose (page progress and browser console),
-//   --rounds=<n> (ping-pong rounds, default 1000).
+//   --rounds=<n> (ping-pong rounds, default 1000), --pages=<name,...> (only those pages, e.g. faults).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,12 +36,13 @@ const CACHE = path.join(ROOT, '.cache/engines');
 const MODEL_ENGINES = ['firefox-140', 'webkit'];
 
 function parseArgs(argv) {
-  const o = { only: null, skipBuild: false, verbose: false, rounds: 1000 };
+  const o = { only: null, skipBuild: false, verbose: false, rounds: 1000, pages: null };
   for (const a of argv) {
     if (a === '--skip-build') o.skipBuild = true;
     else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a.startsWith('--only=')) o.only = new Set(a.slice(7).split(',').filter(Boolean));
     else if (a.startsWith('--rounds=')) o.rounds = Number(a.slice(9));
+    else if (a.startsWith('--pages=')) o.pages = new Set(a.slice(8).split(',').filter(Boolean));
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -125,11 +126,13 @@ function pagesFor(target, opts) {
     );
     // Where the engine has its own: loading the package must start nothing (issue "zero cost").
     if (mode === 'native') these.push({ mode, name: 'zero-cost', path: q({ suite: 'zero-cost' }) });
+    // Faults (issue 12): crashed helpers, a terminated worker with waiters, CPU starvation.
+    if (mode !== 'safari') these.push({ mode, name: 'faults', path: q({ suite: 'faults' }) });
     // The model property where users run the shim most: 20 s of schedules from one fixed first seed.
     if (mode === 'shim' && MODEL_ENGINES.includes(target.id)) these.push({ mode, name: 'model', path: q({ suite: 'model', ms: '20000' }) });
     // Firefox as it ships (140: the shim, 153: native): the differential tuples, compared after both ran.
     if (target.kind === 'firefox' && !del) these.push({ mode, name: 'oracles', path: q({ suite: 'oracles' }) });
-    pages.push(...these.filter((p) => !suites || suites.includes(p.name)));
+    pages.push(...these.filter((p) => (!suites || suites.includes(p.name)) && (!opts.pages || opts.pages.has(p.name))));
   }
   if (target.kind === 'webkit') {
     // This JavaScriptCore has SharedArrayBuffer only with JSC_useSharedArrayBuffer=1, and then on

@@ -200,7 +200,22 @@
       },
       stats: function () {
         var s = lib.stats();
-        return { helpers: s.helpers, armed: s.armed, pending: s.pending };
+        return { helpers: s.helpers, armed: s.armed, blocked: s.blocked, pending: s.pending };
+      },
+      /** Fault injection: ends this worker's helper threads the way a crash would (the shim's test hook). */
+      crash: function (m) {
+        return lib.crashHelpers(m.which);
+      },
+      /**
+       * Loads a core (CPU starvation tests): counts itself in element 1 of `sab`, then spins until
+       * element 0 is non-zero. Its event loop is blocked meanwhile, as a busy thread's would be.
+       */
+      spin: function (m) {
+        var stop = new Int32Array(m.sab);
+        Atomics.add(stop, 1, 1);
+        var n = 0;
+        while (Atomics.load(stop, 0) === 0) n++;
+        return n;
       },
     };
 
