@@ -41,9 +41,18 @@ export interface Api {
 const KEY = Symbol.for('atomics-wait-async');
 const VERSION = '0.1.0';
 
+/**
+ * Inside one of our own helper threads (an app's preload or a bundler's injected polyfill loaded us
+ * there), the package installs nothing and starts nothing: a helper that started helpers would
+ * start them without end (DESIGN §2 v3, 8).
+ */
+const host: typeof platform = platform.isHelper
+  ? { ...platform, spawn() { throw new Error('atomics-wait-async: this thread is one of its helpers, which never start helpers'); } }
+  : platform;
+
 function createApi(): Api {
   let engine: Engine | undefined;
-  const getEngine = () => (engine ??= new Engine(platform));
+  const getEngine = () => (engine ??= new Engine(host));
   const shim = createShim(getEngine);
   let saved: { waitAsync?: PropertyDescriptor; notify?: PropertyDescriptor } | undefined;
 
@@ -65,6 +74,7 @@ function createApi(): Api {
         throw new TypeError('atomics-wait-async: install(options): options must be an object like { force: true }');
       }
       if (saved) return true;
+      if (host.isHelper) return false;
       const current = (Atom as unknown as { waitAsync?: unknown }).waitAsync;
       if (typeof current === 'function' && !options.force) return false;
       saved = {
@@ -102,7 +112,7 @@ function createApi(): Api {
       if (helpers !== undefined && (typeof helpers !== 'number' || !Number.isInteger(helpers) || helpers < 0)) {
         throw new TypeError('atomics-wait-async: ready(helpers): expected an integer >= 0, the waits you expect at once');
       }
-      return getEngine().ready(helpers);
+      return host.isHelper ? Promise.resolve() : getEngine().ready(helpers);
     },
     crashHelpers: (which) => getEngine().crashHelpers(which),
   };

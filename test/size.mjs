@@ -15,10 +15,11 @@ const dist = (f) => fileURLToPath(new URL(`../dist/${f}`, import.meta.url));
 /**
  * Gzipped bytes each build may have (its helper included). The design's target is 6 KB each
  * (DESIGN §4); not met: these are the sizes reached, rounded up to the next 0.25 KB, plus 0.25 KB
- * for the helpers' buffer release (README, "Size").
+ * for the helpers' buffer release (README, "Size"); the polyfill's 0.25 KB more for helpers that
+ * know themselves (issue 16: 11,611 B measured). Engine v3 (issue 17) is to bring both to TARGET.
  */
 export const TARGET = 6144;
-export const BUDGETS = { script: 11264, polyfill: 11520 };
+export const BUDGETS = { script: 11264, polyfill: 11776 };
 
 export function sizes(name, bytes) {
   return {

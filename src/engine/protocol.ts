@@ -23,6 +23,13 @@
 // WOKEN, EXPIRED and CHANGED belong to the agent: the helper sleeps on STATE until the agent moves
 // it on, so the agent always knows which waiter a helper's outcome was for.
 
+/**
+ * How a helper thread is marked at its start (Node: its workerData; browsers: its Worker name), so
+ * that the package, loaded there anyway by a preload or a bundler, knows it is in a helper and
+ * installs and starts nothing (DESIGN §2 v3, 8: helpers are not apps).
+ */
+export const HELPER_MARK = 'atomics-wait-async helper';
+
 export const CTRL_BYTES = 64;
 
 /** Int32 slots. */

@@ -15,6 +15,8 @@ export interface HelperEvents {
 
 export interface Platform {
   readonly name: 'node' | 'web';
+  /** This thread is one of the package's helpers (started with HELPER_MARK): it must start none. */
+  readonly isHelper: boolean;
   /**
    * Whether a helper can start while the thread that created it blocks in Atomics.wait. Node:
    * yes. Browsers: no (measured in Chromium 156: a nested worker, or a window's, starts only once

@@ -18,7 +18,7 @@ import HELPER_SOURCE from 'virtual:helper-source';
 import { helperUrl, shippedWorker } from 'virtual:helper-url';
 import { config } from '../config';
 import { G } from '../intrinsics';
-import type { AgentMessage } from '../engine/protocol';
+import { HELPER_MARK, type AgentMessage } from '../engine/protocol';
 import type { HelperEvents, Platform } from './types';
 
 declare const reportError: ((e: unknown) => void) | undefined;
@@ -74,11 +74,12 @@ function fromUrl(url: string, options?: WorkerOptions): Candidate {
  * NotSupportedError for classic ones). The helper has no imports or exports: it runs as either.
  */
 function startWorker(url: string, options?: WorkerOptions): Worker {
+  const name = HELPER_MARK; // how the helper knows itself (Platform.isHelper)
   try {
-    return new Worker(url, options);
+    return new Worker(url, { ...options, name });
   } catch (e) {
     if (!(e instanceof Error) || e.name !== 'NotSupportedError' || (options && options.type === 'module')) throw e;
-    return new Worker(url, { type: 'module' });
+    return new Worker(url, { type: 'module', name });
   }
 }
 
@@ -168,6 +169,8 @@ function candidates(): Candidate[] {
 
 export const platform: Platform = {
   name: 'web',
+  // A dedicated worker's name; a window has a document (and a `name` of its own that users set).
+  isHelper: typeof document === 'undefined' && (G as unknown as { name?: unknown }).name === HELPER_MARK,
   startsWhileBlocked: false,
   spawn(events: HelperEvents) {
     if (blocked) throw blocked;

@@ -44,6 +44,20 @@ test('the engine is what this run claims', () => {
   equal(typeof SharedArrayBuffer, 'function', 'typeof SharedArrayBuffer');
 });
 
+// DESIGN §2 v3, 8: the package loaded inside one of its own helpers starts nothing there.
+if (!expectNative && nestedWorkers) test('the <script> build in a worker named as a helper installs nothing and starts no Worker; unnamed it installs', async () => {
+  const HELPER_MARK = 'atomics-wait-async helper'; // src/engine/protocol.ts
+  const report = (name) => new Promise((resolve, reject) => {
+    const w = new Worker(`/test/browser/workers/as-helper.js?del=${params.del || '0'}`, name ? { name } : {});
+    w.onmessage = (e) => { w.terminate(); resolve(e.data); };
+    w.onerror = (e) => { w.terminate(); reject(new Error(e.message || 'worker error')); };
+  });
+  deepEqual(await within(report(HELPER_MARK), 20000, 'the named worker'), { installed: false, started: 0, helpers: 0 }, 'named as a helper');
+  const control = await within(report(undefined), 20000, 'the unnamed worker');
+  equal(control.installed, true, 'unnamed: installed');
+  assert(control.started >= 1 && control.helpers >= 1, `unnamed: started helpers (${JSON.stringify(control)})`);
+});
+
 test(`${build} build: exports and shape`, () => {
   for (const k of ['waitAsync', 'notify', 'isSharedArrayBuffer', 'install', 'uninstall', 'configure', 'stats', 'shim']) {
     equal(typeof lib[k], k === 'shim' ? 'object' : 'function', `typeof ${k}`);
