@@ -3,7 +3,7 @@
 // Node process lifetime rules, in child processes.
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +25,18 @@ describe('package: npm pack, installed in a fresh project', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('ships dist and the polyfill entry, no sources or tests', () => {
+  it('ships dist, the polyfill entry, LICENSE and CHANGELOG.md, no sources or tests', () => {
     const files = readdirSync(join(dir, 'node_modules/atomics-wait-async/dist'));
     for (const f of ['index.mjs', 'index.cjs', 'polyfill.mjs', 'polyfill.cjs', 'index.browser.mjs',
       'polyfill.browser.mjs', 'helper.js', 'atomics-wait-async.min.js', 'atomics-wait-async.helper.js',
       'index.d.ts', 'polyfill.d.ts']) expect(files).to.include(f);
-    expect(readdirSync(join(dir, 'node_modules/atomics-wait-async'))).to.not.include('test');
+    const top = readdirSync(join(dir, 'node_modules/atomics-wait-async'));
+    expect(top).to.not.include('test');
+    expect(top).to.include.members(['LICENSE', 'CHANGELOG.md']);
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/atomics-wait-async/package.json'), 'utf8'));
+    const license = readFileSync(join(dir, 'node_modules/atomics-wait-async/LICENSE'), 'utf8');
+    expect(pkg.license).to.equal('MIT');
+    expect(license).to.match(/^MIT License\n\nCopyright \(c\) \d{4} atomics-wait-async contributors\n/);
   });
 
   const scenario = `
