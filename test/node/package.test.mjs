@@ -1,19 +1,23 @@
 // The published shape: `npm pack`, installed into a temporary project, used the three ways the
 // README shows (CommonJS polyfill, ESM polyfill, ponyfill), typed with a pre-ES2024 lib; the
-// tarball as TypeScript consumers compile against it (nodenext .cts and .mts, bundler); plus the
-// Node process lifetime rules, in child processes.
+// tarball as the ecosystem's checkers see it (publint, arethetypeswrong) and as TypeScript
+// consumers compile against it (nodenext .cts and .mts, bundler); plus the Node process lifetime
+// rules, in child processes.
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const attw = join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js');
 const run = (cwd, args, opts = {}) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60000, ...opts });
-// tsc is a tool, not this package's code: under `npm run coverage` it writes no V8 coverage
-// (megabytes per TypeScript process) for c8 to read.
+// tsc and attw are tools, not this package's code: under `npm run coverage` they write no V8
+// coverage (megabytes per TypeScript process) for c8 to read.
 const toolEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_V8_COVERAGE'));
 const tool = (cwd, args) => run(cwd, args, { env: toolEnv });
 /** tsc's options for every consumer: strict, a lib without ES2024's Atomics.waitAsync, Node's types. */
@@ -45,6 +49,39 @@ describe('package: npm pack, installed in a fresh project', function () {
     const license = readFileSync(join(dir, 'node_modules/atomics-wait-async/LICENSE'), 'utf8');
     expect(pkg.license).to.equal('MIT');
     expect(license).to.match(/^MIT License\n\nCopyright \(c\) \d{4} atomics-wait-async contributors\n/);
+  });
+
+  it('publint finds nothing in the tarball (no error, warning or suggestion)', async () => {
+    const data = readFileSync(tgz);
+    const { messages, pkg } = await publint({
+      pack: { tarball: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }, level: 'suggestion',
+    });
+    expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg, { color: false })}`)).to.deep.equal([]);
+  });
+
+  it('arethetypeswrong finds no problem in the tarball; each entry gets the declarations of its module system', () => {
+    // The two plain-script subpaths have no types by design (README, "Development"); excluded by name.
+    const r = tool(dir, [attw, tgz, '--format', 'json', '--exclude-entrypoints', './helper.js', './atomics-wait-async.min.js']);
+    const out = JSON.parse(r.stdout);
+    // One line per problem: its kind, where (entry, resolution mode) and the file it is about.
+    const problems = out.analysis.problems.map((p) => [p.kind, p.entrypoint, p.resolutionKind || p.resolutionOption,
+      (p.typesFileName || p.fileName || '').replace('/node_modules/atomics-wait-async/', ''), p.moduleSpecifier]
+      .filter(Boolean).join(' '));
+    expect(problems).to.deep.equal([]);
+    expect(r.status, r.stderr).to.equal(0);
+    const types = {};
+    for (const [entry, { resolutions }] of Object.entries(out.analysis.entrypoints)) {
+      for (const [kind, { resolution }] of Object.entries(resolutions)) {
+        types[`${entry} ${kind}`] = resolution && resolution.fileName.replace('/node_modules/atomics-wait-async/', '');
+      }
+    }
+    expect(types).to.deep.equal({
+      '. node10': 'dist/index.d.cts', '. node16-cjs': 'dist/index.d.cts', '. node16-esm': 'dist/index.d.ts', '. bundler': 'dist/index.d.ts',
+      './polyfill node10': 'dist/polyfill.d.cts', './polyfill node16-cjs': 'dist/polyfill.d.cts',
+      './polyfill node16-esm': 'dist/polyfill.d.ts', './polyfill bundler': 'dist/polyfill.d.ts',
+      './package.json node10': 'package.json', './package.json node16-cjs': 'package.json',
+      './package.json node16-esm': 'package.json', './package.json bundler': 'package.json',
+    });
   });
 
   const scenario = `
