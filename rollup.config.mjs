@@ -107,8 +107,11 @@ function declarations() {
     name: 'declarations',
     writeBundle() {
       execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
-      // The polyfill's declarations are self-contained (a `declare global` block).
-      writeFileSync('dist/polyfill.d.ts', readFileSync('dist/types/polyfill/index.d.ts', 'utf8'));
+      // The polyfill's declarations are self-contained (a `declare global` block), the same text for
+      // both module systems: TypeScript takes a .d.ts in this "type": "module" package as ESM, so
+      // `require()` (exports' "require" conditions, and node10's polyfill/package.json) gets the .d.cts.
+      const text = readFileSync('dist/types/polyfill/index.d.ts', 'utf8');
+      for (const f of ['dist/polyfill.d.ts', 'dist/polyfill.d.cts']) writeFileSync(f, text);
     },
   };
 }
@@ -145,9 +148,11 @@ export default [
     output: { file: 'dist/atomics-wait-async.min.js', format: 'iife', plugins: [mangleInternals(), terser()] },
   },
   {
-    // One bundled declaration file: no extensionless relative imports for nodenext resolution.
+    // One bundled declaration file: no extensionless relative imports for nodenext resolution. Twice,
+    // as for the polyfill: index.d.ts for `import` (ESM), index.d.cts for `require()` (index.cjs's
+    // named exports; there is no default export, so ES export syntax describes both).
     input: 'dist/types/src/index.d.ts',
-    plugins: [dts(), { name: 'clean-types', writeBundle: () => rmSync('dist/types', { recursive: true, force: true }) }],
-    output: { file: 'dist/index.d.ts', format: 'es' },
+    plugins: [dts(), { name: 'clean-types', closeBundle: () => rmSync('dist/types', { recursive: true, force: true }) }],
+    output: [{ file: 'dist/index.d.ts', format: 'es' }, { file: 'dist/index.d.cts', format: 'es' }],
   },
 ];

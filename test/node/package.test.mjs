@@ -1,36 +1,87 @@
 // The published shape: `npm pack`, installed into a temporary project, used the three ways the
-// README shows (CommonJS polyfill, ESM polyfill, ponyfill), typed with a pre-ES2024 lib; plus the
-// Node process lifetime rules, in child processes.
+// README shows (CommonJS polyfill, ESM polyfill, ponyfill), typed with a pre-ES2024 lib; the
+// tarball as the ecosystem's checkers see it (publint, arethetypeswrong) and as TypeScript
+// consumers compile against it (nodenext .cts and .mts, bundler); plus the Node process lifetime
+// rules, in child processes.
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const attw = join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js');
 const run = (cwd, args, opts = {}) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60000, ...opts });
+// tsc and attw are tools, not this package's code: under `npm run coverage` they write no V8
+// coverage (megabytes per TypeScript process) for c8 to read.
+const toolEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_V8_COVERAGE'));
+const tool = (cwd, args) => run(cwd, args, { env: toolEnv });
+/** tsc's options for every consumer: strict, a lib without ES2024's Atomics.waitAsync, Node's types. */
+const tsBase = ['--strict', '--target', 'ES2020', '--lib', 'ES2020', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
+/** The error lines of a tsc run (`file(line,col): error TSnnnn: ...`) as `file:line TSnnnn`. */
+const tsErrors = (r) => [...(r.stdout + r.stderr).matchAll(/^(\S+)\((\d+),\d+\): error (TS\d+)/gm)].map((m) => `${m[1]}:${m[2]} ${m[3]}`);
 
 describe('package: npm pack, installed in a fresh project', function () {
   this.timeout(180000);
   let dir;
+  let tgz;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'awa-pack-'));
     const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
-    const tgz = out.trim().split('\n').pop();
+    tgz = join(dir, out.trim().split('\n').pop());
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', join(dir, tgz)], { cwd: dir });
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', tgz], { cwd: dir });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('ships dist and the polyfill entry, no sources or tests', () => {
-    const files = readdirSync(join(dir, 'node_modules/atomics-wait-async/dist'));
-    for (const f of ['index.mjs', 'index.cjs', 'polyfill.mjs', 'polyfill.cjs', 'index.browser.mjs',
-      'polyfill.browser.mjs', 'helper.js', 'atomics-wait-async.min.js', 'atomics-wait-async.helper.js',
-      'index.d.ts', 'polyfill.d.ts']) expect(files).to.include(f);
-    expect(readdirSync(join(dir, 'node_modules/atomics-wait-async'))).to.not.include('test');
+  it('the tarball holds dist, the polyfill stub, LICENSE and CHANGELOG.md: no sources or tests', () => {
+    const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    expect(files.sort()).to.deep.equal(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'polyfill/package.json',
+      ...['atomics-wait-async.helper.js', 'atomics-wait-async.min.js', 'helper.js', 'index.browser.mjs', 'index.cjs',
+        'index.d.cts', 'index.d.ts', 'index.mjs', 'polyfill.browser.mjs', 'polyfill.cjs', 'polyfill.d.cts', 'polyfill.d.ts',
+        'polyfill.mjs'].map((f) => `dist/${f}`)].sort());
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/atomics-wait-async/package.json'), 'utf8'));
+    const license = readFileSync(join(dir, 'node_modules/atomics-wait-async/LICENSE'), 'utf8');
+    expect(pkg.license).to.equal('MIT');
+    expect(license).to.match(/^MIT License\n\nCopyright \(c\) \d{4} atomics-wait-async contributors\n/);
+  });
+
+  it('publint finds nothing in the tarball (no error, warning or suggestion)', async () => {
+    const data = readFileSync(tgz);
+    const { messages, pkg } = await publint({
+      pack: { tarball: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }, level: 'suggestion',
+    });
+    expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg, { color: false })}`)).to.deep.equal([]);
+  });
+
+  it('arethetypeswrong finds no problem in the tarball; each entry gets the declarations of its module system', () => {
+    // The two plain-script subpaths have no types by design (README, "Development"); excluded by name.
+    const r = tool(dir, [attw, tgz, '--format', 'json', '--exclude-entrypoints', './helper.js', './atomics-wait-async.min.js']);
+    const out = JSON.parse(r.stdout);
+    // One line per problem: its kind, where (entry, resolution mode) and the file it is about.
+    const problems = out.analysis.problems.map((p) => [p.kind, p.entrypoint, p.resolutionKind || p.resolutionOption,
+      (p.typesFileName || p.fileName || '').replace('/node_modules/atomics-wait-async/', ''), p.moduleSpecifier]
+      .filter(Boolean).join(' '));
+    expect(problems).to.deep.equal([]);
+    expect(r.status, r.stderr).to.equal(0);
+    const types = {};
+    for (const [entry, { resolutions }] of Object.entries(out.analysis.entrypoints)) {
+      for (const [kind, { resolution }] of Object.entries(resolutions)) {
+        types[`${entry} ${kind}`] = resolution && resolution.fileName.replace('/node_modules/atomics-wait-async/', '');
+      }
+    }
+    expect(types).to.deep.equal({
+      '. node10': 'dist/index.d.cts', '. node16-cjs': 'dist/index.d.cts', '. node16-esm': 'dist/index.d.ts', '. bundler': 'dist/index.d.ts',
+      './polyfill node10': 'dist/polyfill.d.cts', './polyfill node16-cjs': 'dist/polyfill.d.cts',
+      './polyfill node16-esm': 'dist/polyfill.d.ts', './polyfill bundler': 'dist/polyfill.d.ts',
+      './package.json node10': 'package.json', './package.json node16-cjs': 'package.json',
+      './package.json node16-esm': 'package.json', './package.json bundler': 'package.json',
+    });
   });
 
   const scenario = `
@@ -122,14 +173,84 @@ describe('package: npm pack, installed in a fresh project', function () {
       void r2; void n; void b;`);
     writeFileSync(join(dir, 'bad.ts'), `import 'atomics-wait-async/polyfill';
       Atomics.waitAsync(new Float64Array(1), 0, 0);`);
-    const args = ['--noEmit', '--strict', '--target', 'ES2020', '--lib', 'ES2020', '--module', 'nodenext',
-      '--moduleResolution', 'nodenext', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
-    const ok = run(dir, [tsc, ...args, 'use.ts']);
+    const args = ['--noEmit', ...tsBase, '--module', 'nodenext', '--moduleResolution', 'nodenext'];
+    const ok = tool(dir, [tsc, ...args, 'use.ts']);
     expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
-    const bad = run(dir, [tsc, ...args, 'bad.ts']);
+    const bad = tool(dir, [tsc, ...args, 'bad.ts']);
     expect(bad.status).to.not.equal(0); // a Float64Array is rejected by the declared signature
     expect(bad.stdout).to.match(/Float64Array/);
   });
+
+  // A consumer per module setup, each in its own folder of the temp project: `use` (the ponyfill's
+  // named imports and the polyfill's global Atomics.waitAsync, lib ES2020) must compile under
+  // --strict against the declarations of its module system, and `bad` must fail with exactly its
+  // two deliberate errors (an import the types got wrong would add others).
+  const consumers = [
+    {
+      name: "module nodenext, a CommonJS file (.cts): require()'s declarations",
+      // node16 too: unlike nodenext (TypeScript 5.8+), it allows no require() of an ES module at all.
+      ext: 'cts', args: ['--module', 'nodenext', '--moduleResolution', 'nodenext'], also: ['--module', 'node16', '--moduleResolution', 'node16'],
+      dts: ['index.d.cts', 'polyfill.d.cts'], format: "typeof require === 'function' && typeof module === 'object'",
+      out: 'use.cjs',
+    },
+    {
+      name: 'module nodenext, an ES module file (.mts): import\'s declarations',
+      ext: 'mts', args: ['--module', 'nodenext', '--moduleResolution', 'nodenext'],
+      dts: ['index.d.ts', 'polyfill.d.ts'], format: "typeof import.meta.url === 'string'",
+      out: 'use.mjs',
+    },
+    {
+      name: 'moduleResolution bundler (.ts)',
+      ext: 'ts', args: ['--module', 'esnext', '--moduleResolution', 'bundler'],
+      dts: ['index.d.ts', 'polyfill.d.ts'],
+    },
+  ];
+  for (const c of consumers) {
+    it(`TypeScript consumer, ${c.name}`, () => {
+      const sub = join(dir, `ts-${c.ext}`);
+      mkdirSync(sub, { recursive: true });
+      writeFileSync(join(sub, `use.${c.ext}`), `import 'atomics-wait-async/polyfill';
+        import { waitAsync, notify, isSharedArrayBuffer } from 'atomics-wait-async';
+        import type { WaitAsyncResult } from 'atomics-wait-async';
+        const ta = new Int32Array(new SharedArrayBuffer(4));
+        const g = Atomics.waitAsync(ta, 0, 1, 10);
+        const gv: 'not-equal' | 'timed-out' | Promise<'ok' | 'timed-out'> = g.value;
+        if (g.async) { const p: Promise<'ok' | 'timed-out'> = g.value; void p; }
+        const r: WaitAsyncResult = waitAsync(ta, 0, 1);
+        const n: number = notify(ta, 0, 1);
+        const b: boolean = isSharedArrayBuffer(ta.buffer);
+        ${c.format ? `console.log(JSON.stringify({ format: ${c.format}, global: gv, ponyfill: r, n, b }));` : 'void gv; void r; void n; void b;'}
+        export {};
+      `);
+      writeFileSync(join(sub, `bad.${c.ext}`), `import 'atomics-wait-async/polyfill';
+        import { notify } from 'atomics-wait-async';
+        Atomics.waitAsync(new Float64Array(1), 0, 0);
+        const count: string = notify(new Int32Array(new SharedArrayBuffer(4)), 0);
+        void count;
+        export {};
+      `);
+      const emit = c.out ? ['--outDir', 'out'] : ['--noEmit'];
+      const ok = tool(sub, [tsc, ...tsBase, ...c.args, ...emit, '--listFiles', `use.${c.ext}`]);
+      expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
+      // The declarations tsc loaded from the package: those of this file's module system only.
+      const loaded = ok.stdout.split('\n').filter((f) => f.includes('/node_modules/atomics-wait-async/'))
+        .map((f) => f.replace(/.*\/node_modules\/atomics-wait-async\/dist\//, ''));
+      expect(loaded.sort()).to.deep.equal(c.dts);
+      if (c.also) {
+        const again = tool(sub, [tsc, ...tsBase, ...c.also, '--noEmit', `use.${c.ext}`]);
+        expect(again.status, `${c.also.join(' ')}: ${again.stdout}${again.stderr}`).to.equal(0);
+      }
+      const bad = tool(sub, [tsc, ...tsBase, ...c.args, '--noEmit', `bad.${c.ext}`]);
+      expect(tsErrors(bad), bad.stdout).to.deep.equal([`bad.${c.ext}:3 TS2345`, `bad.${c.ext}:4 TS2322`]);
+      expect(bad.stdout).to.match(/Float64Array/);
+      if (c.out) {
+        // What tsc emitted runs, in the module system the declarations described.
+        const r = run(sub, [join('out', c.out)]);
+        expect(r.status, r.stderr).to.equal(0);
+        expect(JSON.parse(r.stdout)).to.deep.equal({ format: true, global: 'not-equal', ponyfill: { async: false, value: 'not-equal' }, n: 0, b: true });
+      }
+    });
+  }
 });
 
 describe('Node process lifetime (child processes)', function () {
