@@ -18,25 +18,13 @@ import { fileURLToPath } from 'node:url';
 import { ROOT, startServer } from '../../test/browser/server.mjs';
 import { launchChromium, launchFirefox } from '../../test/browser/browsers.mjs';
 import { roundAll, seriesOf } from '../lib/stats.mjs';
+import { parseArgs } from '../lib/args.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BENCH = path.resolve(HERE, '..');
 const PAGE_TIMEOUT = 150000;
 
-function parseArgs(argv) {
-  const o = { runs: 3, quick: false, only: null, verbose: false, out: path.join(BENCH, 'results/browsers.json'), report: true };
-  for (const a of argv) {
-    if (a === '--quick') o.quick = true;
-    else if (a === '--verbose' || a === '-v') o.verbose = true;
-    else if (a === '--no-report') o.report = false;
-    else if (a.startsWith('--runs=')) o.runs = Number(a.slice(7));
-    else if (a.startsWith('--only=')) o.only = new Set(a.slice(7).split(','));
-    else if (a.startsWith('--out=')) o.out = path.resolve(a.slice(6));
-    else throw new Error(`unknown argument ${a}`);
-  }
-  return o;
-}
-const opts = parseArgs(process.argv.slice(2));
+const opts = parseArgs(process.argv.slice(2), { runs: 3, out: path.join(BENCH, 'results/browsers.json') });
 const Q = opts.quick
   ? { rounds: 100, warm: 20, one: '1000,10000', addr: '10' }
   : { rounds: 500, warm: 50, one: '1000,10000,100000', addr: '10,100' };

@@ -20,26 +20,15 @@ import { Worker } from 'node:worker_threads';
 import { shim, stats } from '../../dist/index.mjs';
 import { PING, PONG, STOP, TS_PING, TS_PONG } from './agent.mjs';
 import { seriesOf } from '../lib/stats.mjs';
+import { parseArgs } from '../lib/args.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BENCH = path.resolve(HERE, '..');
 const AGENT = new URL('./agent.mjs', import.meta.url);
 
-function parseArgs(argv) {
-  const o = { runs: 5, quick: false, only: null, out: path.join(BENCH, 'results/node.json'), report: true };
-  for (const a of argv) {
-    if (a === '--quick') o.quick = true;
-    else if (a === '--no-report') o.report = false;
-    else if (a.startsWith('--runs=')) o.runs = Number(a.slice(7));
-    else if (a.startsWith('--only=')) o.only = new Set(a.slice(7).split(','));
-    else if (a.startsWith('--out=')) o.out = path.resolve(a.slice(6));
-    else if (a.startsWith('--addresses=')) o.addresses = a.slice(12).split(',').map(Number);
-    else throw new Error(`unknown argument ${a}`);
-  }
-  return o;
-}
-
-const opts = parseArgs(process.argv.slice(2));
+const opts = parseArgs(process.argv.slice(2), { runs: 5, out: path.join(BENCH, 'results/node.json') }, {
+  addresses: (v) => v.split(',').map(Number),
+});
 const want = (w) => !opts.only || opts.only.has(w);
 const P = opts.quick
   ? { rounds: 300, warm: 50, syncBatches: 40, seqTimeouts: 10, concTimeouts: 50, mutexSizes: [1, 8, 64], mutexAcq: 512, one: [1000, 10000], oneRuns: 1, addr: [10], addrRuns: { 10: 1 } }
