@@ -120,6 +120,10 @@ if (parentPort && workerData && workerData.role) {
       if (gapMs) Atomics.wait(nap, 0, 0, gapMs);
     }
     parentPort.postMessage({ done: true, acquisitions, wakeups, wasted, timeouts });
+  } else if (role === 'spin') {
+    // Calls bench, busy: a thread that spins in a busy loop until STOP.
+    parentPort.postMessage({ ready: true });
+    while (!Atomics.load(ctl, STOP)) { /* busy */ }
   } else if (role === 'notifier') {
     // Scale benches: on GO, stores 1 at every listed index then notifies each (store-then-notify),
     // recording the hrtime just before the first notify in ts[TS_PONG].

@@ -7,12 +7,11 @@
 // (bench/node/scale.mjs, --expose-gc) so memory deltas start from a clean heap.
 //
 // Options: --runs=<n> (default 5), --quick (short rounds and small sizes, for development),
-//   --only=<workload,...> (pingpong, same-agent, sync, timeouts, mutex, scale-one, scale-addresses),
+//   --only=<workload,...> (pingpong, same-agent, sync, timeouts, mutex, calls, scale-one, scale-addresses),
 //   --addresses=<n,...> (distinct-address steps; default 10,100,1000 — 1,000 Node helper threads
 //   take about a minute to start here and ~7 GB of RSS), --out=<file> (default
-//   bench/results/node.json), --no-report.
+//   bench/results/node.json; the calls workload goes to calls.json next to it), --no-report.
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,8 @@ import { shim, stats } from '../../dist/index.mjs';
 import { PING, PONG, STOP, TS_PING, TS_PONG } from './agent.mjs';
 import { seriesOf } from '../lib/stats.mjs';
 import { parseArgs } from '../lib/args.mjs';
+import { callDurations, poolCalls, timerStepUs } from '../lib/calls.mjs';
+import { saveCalls, writeJson } from '../lib/results.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BENCH = path.resolve(HERE, '..');
@@ -31,8 +32,8 @@ const opts = parseArgs(process.argv.slice(2), { runs: 5, out: path.join(BENCH, '
 });
 const want = (w) => !opts.only || opts.only.has(w);
 const P = opts.quick
-  ? { rounds: 300, warm: 50, syncBatches: 40, seqTimeouts: 10, concTimeouts: 50, mutexSizes: [1, 8, 64], mutexAcq: 512, one: [1000, 10000], oneRuns: 1, addr: [10], addrRuns: { 10: 1 } }
-  : { rounds: 2000, warm: 200, syncBatches: 200, seqTimeouts: 30, concTimeouts: 100, mutexSizes: [1, 8, 64], mutexAcq: 4096, one: [1000, 10000, 100000], oneRuns: 5, addr: [10, 100, 1000], addrRuns: { 10: 3, 100: 2, 1000: 1 } };
+  ? { rounds: 300, warm: 50, syncBatches: 40, seqTimeouts: 10, concTimeouts: 50, mutexSizes: [1, 8, 64], mutexAcq: 512, callRounds: 200, bursts: 5, one: [1000, 10000], oneRuns: 1, addr: [10], addrRuns: { 10: 1 } }
+  : { rounds: 2000, warm: 200, syncBatches: 200, seqTimeouts: 30, concTimeouts: 100, mutexSizes: [1, 8, 64], mutexAcq: 4096, callRounds: 1000, bursts: 40, one: [1000, 10000, 100000], oneRuns: 5, addr: [10, 100, 1000], addrRuns: { 10: 3, 100: 2, 1000: 1 } };
 /** Async-mutex workload: wait timeout (a wait this long counts as lost), the worker's hold and gap. */
 const MUTEX = { lostMs: 500, holdUs: 2, gapMs: 0.02 };
 P.runs = opts.runs;
@@ -358,6 +359,17 @@ async function mutex(mode, M, acquisitions) {
   };
 }
 
+// ---- 8. call durations (bench/lib/calls.mjs) ------------------------------------------------------
+
+function calls(mode, busy) {
+  const spawn = async (role, args) => {
+    const a = startAgent({ role, mode, ...args });
+    await a.ready;
+    return a.w;
+  };
+  return callDurations({ ...fns(mode), now: () => performance.now(), spawn, busy, rounds: P.callRounds, warm: P.warm, bursts: P.bursts });
+}
+
 // ---- 4/5. scale (child processes) --------------------------------------------------------------------
 
 function child(args) {
@@ -467,6 +479,17 @@ async function main() {
         }
       }
     }
+    if (want('calls')) {
+      const C = (W.calls ??= { timerStepUs: timerStepUs(() => performance.now()) });
+      for (const cond of order(run, ['idle', 'busy'])) {
+        for (const mode of order(run, ['native', 'shim'])) {
+          const r = await calls(mode, cond === 'busy');
+          poolCalls(C, cond, mode, r);
+          bump(checks.lostWakeups, `calls ${mode}`, r.lost);
+          bump(checks.spuriousWakeups, `calls ${mode}`, r.spurious);
+        }
+      }
+    }
     log(`  run ${run + 1}/${P.runs}: in-process workloads ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 
@@ -505,10 +528,14 @@ async function main() {
   meta.durationS = Math.round((Date.now() - started) / 100) / 10;
   meta.checks = checks;
   meta.statsAtEnd = (({ helpers, armed, blocked, pending }) => ({ helpers, armed, blocked, pending }))(stats());
-  const result = { meta, workloads: JSON.parse(JSON.stringify(W)) };
-  fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-  fs.writeFileSync(opts.out, JSON.stringify(result, null, 1) + '\n');
-  log(`bench: ${meta.durationS} s; wrote ${path.relative(process.cwd(), opts.out)}`);
+  const { calls: C, ...rest } = JSON.parse(JSON.stringify(W));
+  const wrote = [];
+  if (Object.keys(rest).length) {
+    writeJson(opts.out, { meta, workloads: rest });
+    wrote.push(opts.out);
+  }
+  if (C) wrote.push(saveCalls(opts.out, (old) => ({ ...old, node: { meta, calls: C } })));
+  log(`bench: ${meta.durationS} s; wrote ${wrote.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   if (opts.report) {
     const { writeReport } = await import('../report.mjs');
     writeReport({ log, dir: path.dirname(opts.out) });
