@@ -108,6 +108,10 @@ function run(m) {
   } else if (role === 'echo') {
     self.onmessage = (ev) => postMessage(ev.data);
     postMessage({ started: true });
+  } else if (role === 'spin') {
+    // Calls bench, busy: a thread that spins in a busy loop until STOP.
+    postMessage({ started: true });
+    while (!Atomics.load(ctl, STOP)) { /* busy */ }
   } else if (role === 'notifier') {
     // Scale benches: on PING, stores 1 at every listed index, then notifies each (count +∞).
     const view = new Int32Array(m.data);

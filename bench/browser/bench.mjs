@@ -1,9 +1,12 @@
 // One run of every browser workload in one mode, posted as raw samples to the runner's server
 // (which answers with the next page). Query: mode=native|shim, del=0|1, rounds, warm, one (sizes of
-// the one-address scale, comma-separated), addr (address counts), session; for A/B runs of two
-// builds: dist (the folder of index.browser.mjs, default /dist) and steps (which steps to run).
+// the one-address scale, comma-separated), addr (address counts), session, steps (which steps to
+// run: names given to step() in main(); default all), run (its parity flips the order of the
+// calls' conditions); for A/B runs of two builds: dist (the folder of index.browser.mjs, default /dist).
 // Times are µs from performance.now() (Chromium isolated: 5 µs steps; Firefox with
 // privacy.reduceTimerPrecision off: 1 µs).
+import { callDurations, timerStepUs } from '../lib/calls.mjs';
+
 const q = Object.fromEntries(new URLSearchParams(location.search));
 const mode = q.mode || 'shim';
 const del = q.del === '1';
@@ -299,6 +302,14 @@ async function main() {
   await step('forwardFloor', () => forward('floor'));
   await step('reverse', reverse);
   await step('sameAgent', sameAgent);
+  await step('calls', async () => {
+    const out = { timerStepUs: timerStepUs(now) };
+    const spawn = async (role, args) => (await agent(role, args)).w;
+    for (const cond of Number(q.run) % 2 ? ['busy', 'idle'] : ['idle', 'busy']) {
+      out[cond] = await callDurations({ waitAsync, notify, now, spawn, busy: cond === 'busy', rounds, warm, bursts: Math.max(5, rounds / 25) });
+    }
+    return out;
+  });
   await step('sync', () => syncPaths());
   await step('timeouts', () => timeouts());
   await step('scaleOne', async () => {

@@ -3,28 +3,40 @@
 //   - Chromium: native, and the shim with Atomics.waitAsync deleted in the page and every worker
 //     (one browser session, pages alternating native/shim);
 //   - Firefox ESR 140: the shim (as shipped, no native waitAsync), and native through the hidden
-//     pref javascript.options.atomics_wait_async=true in a second profile (launches alternate).
+//     pref javascript.options.atomics_wait_async=true in a second profile (launches alternate);
+//   - WebKitGTK's MiniBrowser (only when named in --only): as Chromium, one session under Xvfb.
 // Firefox profiles also unclamp performance.now() (privacy.reduceTimerPrecision off).
 // Each page is one run of every workload (bench/browser/bench.mjs); results are pooled like the
 // Node bench: per-run median and p99, medians across runs.
 //
-// Options: --runs=<n> (default 3), --quick, --only=chromium,firefox-140, --verbose,
-//   --out=<file> (default bench/results/browsers.json), --no-report.
+// Options: --runs=<n> (default 3), --quick, --verbose, --no-report,
+//   --only=<list> of engines (chromium, firefox-140, webkit; default chromium,firefox-140) and/or
+//     steps of bench.mjs (STEPS below; default all), e.g. --only=calls,chromium,webkit,
+//   --out=<file> (default bench/results/browsers.json; the calls step goes to calls.json next to it,
+//     replacing only the engines run; browsers.json is written only when another step ran).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, startServer } from '../../test/browser/server.mjs';
-import { launchChromium, launchFirefox } from '../../test/browser/browsers.mjs';
+import { launchChromium, launchFirefox, launchWebKit, MINIBROWSER } from '../../test/browser/browsers.mjs';
 import { roundAll, seriesOf } from '../lib/stats.mjs';
 import { parseArgs } from '../lib/args.mjs';
+import { poolCalls } from '../lib/calls.mjs';
+import { saveCalls, writeJson } from '../lib/results.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BENCH = path.resolve(HERE, '..');
 const PAGE_TIMEOUT = 150000;
 
 const opts = parseArgs(process.argv.slice(2), { runs: 3, out: path.join(BENCH, 'results/browsers.json') });
+const ENGINES = ['chromium', 'firefox-140', 'webkit'];
+const STEPS = ['postMessage', 'forward', 'forwardFloor', 'reverse', 'sameAgent', 'calls', 'sync', 'timeouts', 'scaleOne', 'scaleAddresses'];
+const only = [...(opts.only || [])];
+for (const x of only) if (!ENGINES.includes(x) && !STEPS.includes(x)) throw new Error(`--only: ${x} is neither an engine (${ENGINES}) nor a step (${STEPS})`);
+const engineIds = only.some((x) => ENGINES.includes(x)) ? only.filter((x) => ENGINES.includes(x)) : ['chromium', 'firefox-140'];
+const steps = only.some((x) => STEPS.includes(x)) ? only.filter((x) => STEPS.includes(x)) : null;
 const Q = opts.quick
   ? { rounds: 100, warm: 20, one: '1000,10000', addr: '10' }
   : { rounds: 500, warm: 50, one: '1000,10000,100000', addr: '10,100' };
@@ -47,6 +59,7 @@ function version(exe) {
 function pagePath(mode, del, run) {
   return '/bench/browser/page.html?' + new URLSearchParams({
     mode, del: del ? '1' : '0', run: String(run), rounds: String(Q.rounds), warm: String(Q.warm), one: Q.one, addr: Q.addr,
+    ...(steps ? { steps: steps.join(',') } : {}),
   });
 }
 
@@ -98,7 +111,7 @@ async function walk(server, pages, launch, tag) {
 function aggregate(reports) {
   const W = {
     forward: { rtt: {} }, reverse: { rtt: {} }, postMessage: { rtt: {} }, 'same-agent': { settle: {}, cycle: {} },
-    sync: {}, timeouts: { late: {} }, 'scale-one': { native: {}, shim: {} }, 'scale-addresses': { native: {}, shim: {} },
+    sync: {}, timeouts: { late: {} }, 'scale-one': { native: {}, shim: {} }, 'scale-addresses': { native: {}, shim: {} }, calls: {},
   };
   const checks = { lostWakeups: {}, spuriousWakeups: {}, wrongTimeouts: {}, earlyTimeouts: {}, errors: [] };
   const bump = (o, k, n) => { if (n) o[k] = (o[k] || 0) + n; };
@@ -141,6 +154,15 @@ function aggregate(reports) {
       bump(checks.wrongTimeouts, m, R.timeouts.wrong);
       bump(checks.earlyTimeouts, m, R.timeouts.late.filter((x) => x < 0).length);
     }
+    if (R.calls) {
+      for (const cond of ['idle', 'busy']) {
+        if (!R.calls[cond]) continue;
+        poolCalls(W.calls, cond, m, R.calls[cond]);
+        bump(checks.lostWakeups, `calls ${m}`, R.calls[cond].lost);
+        bump(checks.spuriousWakeups, `calls ${m}`, R.calls[cond].spurious);
+      }
+      W.calls.timerStepUs = Math.max(W.calls.timerStepUs || 0, R.calls.timerStepUs);
+    }
     for (const r of R.scaleOne || []) (W['scale-one'][m][r.perAddress] ??= []).push(roundAll(r));
     for (const r of R.scaleAddresses || []) (W['scale-addresses'][m][r.addresses] ??= []).push(roundAll(r));
   }
@@ -152,7 +174,7 @@ function aggregate(reports) {
 
 async function main() {
   const t0 = Date.now();
-  const want = (id) => !opts.only || opts.only.has(id);
+  const want = (id) => engineIds.includes(id);
   const man = manifest();
   const engines = [];
   const server = await startServer({ verbose: opts.verbose });
@@ -164,25 +186,31 @@ async function main() {
       cpu: cpus[0]?.model?.trim(), memGB: Math.round(os.totalmem() / 2 ** 30 * 10) / 10, os: `${os.type()} ${os.release()}`,
     },
     loadavgStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
-    params: { runs: opts.runs, ...Q, quick: opts.quick },
+    params: { runs: opts.runs, ...Q, quick: opts.quick, steps },
   };
   console.log(`bench:browsers: ${opts.runs} runs${opts.quick ? ' (quick)' : ''}, load ${meta.loadavgStart.join(' ')}`);
+  const logFile = (id) => {
+    const file = path.join(ROOT, `.cache/browser/logs/bench-${id}.log`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '');
+    return file;
+  };
+  /** Engines with a native waitAsync: one session, pages alternating native and shim (native deleted). */
+  const oneSession = async (id, label, launch, native) => {
+    const pages = [];
+    for (let run = 0; run < opts.runs; run++) {
+      const modes = run % 2 ? ['shim', 'native'] : ['native', 'shim'];
+      for (const mode of modes) pages.push({ label: `${mode} run ${run + 1}`, path: pagePath(mode, mode === 'shim', run) });
+    }
+    const t = Date.now();
+    const reports = await walk(server, pages, launch, id);
+    engines.push({ id, label, native, shim: 'shim (native deleted in page and workers)', seconds: (Date.now() - t) / 1000, ...aggregate(reports) });
+  };
   try {
     if (want('chromium')) {
       const exe = man.chromium?.path || '/usr/bin/chromium';
       if (!fs.existsSync(exe)) console.log(`  chromium: ${exe} not found (scripts/install-engines.sh)`);
-      else {
-        const label = version(exe);
-        const pages = [];
-        for (let run = 0; run < opts.runs; run++) {
-          const modes = run % 2 ? ['shim', 'native'] : ['native', 'shim'];
-          for (const mode of modes) pages.push({ label: `${mode} run ${run + 1}`, path: pagePath(mode, mode === 'shim', run) });
-        }
-        const t = Date.now();
-        const reports = await walk(server, pages, (url) => launchChromium(exe, url), 'chromium');
-        engines.push({ id: 'chromium', label, native: 'Chromium native', shim: 'shim (native deleted in page and workers)',
-          seconds: (Date.now() - t) / 1000, ...aggregate(reports) });
-      }
+      else await oneSession('chromium', version(exe), (url) => launchChromium(exe, url), 'Chromium native');
     }
     if (want('firefox-140')) {
       const exe = (man.firefox || []).find((f) => f.major === 140)?.path ||
@@ -192,19 +220,26 @@ async function main() {
         const label = version(exe);
         const reports = [];
         const t = Date.now();
-        const logFile = path.join(ROOT, '.cache/browser/logs/bench-firefox-140.log');
-        fs.mkdirSync(path.dirname(logFile), { recursive: true });
-        fs.writeFileSync(logFile, '');
+        const log = logFile('firefox-140');
         for (let run = 0; run < opts.runs; run++) {
           const modes = run % 2 ? ['shim', 'native'] : ['native', 'shim'];
           for (const mode of modes) {
             const prefs = mode === 'native' ? { ...TIMER_PREFS, ...NATIVE_PREF } : TIMER_PREFS;
             const page = { label: `${mode} run ${run + 1}`, path: pagePath(mode, false, run) };
-            reports.push(...await walk(server, [page], (url) => launchFirefox(exe, url, { logFile, prefs }), 'firefox-140'));
+            reports.push(...await walk(server, [page], (url) => launchFirefox(exe, url, { logFile: log, prefs }), 'firefox-140'));
           }
         }
         engines.push({ id: 'firefox-140', label, native: 'Firefox 140 native (pref javascript.options.atomics_wait_async)',
           shim: 'shim (Firefox 140 as shipped)', seconds: (Date.now() - t) / 1000, ...aggregate(reports) });
+      }
+    }
+    if (want('webkit')) {
+      const exe = man.webkit?.path || MINIBROWSER;
+      if (!fs.existsSync(exe)) console.log(`  webkit: ${exe} not found (scripts/install-engines.sh)`);
+      else {
+        const log = logFile('webkit');
+        await oneSession('webkit', `WebKitGTK ${(man.webkit?.version || '').replace(/-.*$/, '')} MiniBrowser`.replace('  ', ' '),
+          (url) => launchWebKit(exe, url, { logFile: log }), 'WebKitGTK native');
       }
     }
   } finally {
@@ -212,9 +247,19 @@ async function main() {
   }
   meta.loadavgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   meta.durationS = Math.round((Date.now() - t0) / 100) / 10;
-  fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-  fs.writeFileSync(opts.out, JSON.stringify({ meta, engines }, null, 1) + '\n');
-  console.log(`bench:browsers: ${meta.durationS} s; wrote ${path.relative(process.cwd(), opts.out)}`);
+  const wrote = [];
+  if (!steps || steps.some((x) => x !== 'calls')) {
+    writeJson(opts.out, { meta, engines: engines.map(({ workloads: { calls, ...rest }, ...e }) => ({ ...e, workloads: rest })) });
+    wrote.push(opts.out);
+  }
+  if (!steps || steps.includes('calls')) {
+    wrote.push(saveCalls(opts.out, (old) => {
+      const browsers = { ...old.browsers };
+      for (const { workloads, ...e } of engines) browsers[e.id] = { meta, ...e, calls: workloads.calls };
+      return { ...old, browsers };
+    }));
+  }
+  console.log(`bench:browsers: ${meta.durationS} s; wrote ${wrote.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   if (opts.report) {
     const { writeReport } = await import('../report.mjs');
     writeReport({ log: console.log, dir: path.dirname(opts.out) });
