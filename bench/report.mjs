@@ -1,5 +1,5 @@
-// Writes bench/results/REPORT.md and the SVG charts from bench/results/node.json and
-// bench/results/browsers.json (whichever exist). Run on its own with `node bench/report.mjs`;
+// Writes bench/results/REPORT.md and the SVG charts from bench/results/node.json,
+// bench/results/browsers.json and bench/results/calls.json (whichever exist). Run on its own with `node bench/report.mjs`;
 // the two bench runners call it at the end.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -125,6 +125,7 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
   DIR = dir;
   const node = read('node.json');
   const br = read('browsers.json');
+  const calls = callHosts(read('calls.json'));
   const md = [];
   const charts = [];
   md.push('# Benchmarks: atomics-wait-async against native `Atomics.waitAsync`');
@@ -147,6 +148,12 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
     md.push(`- **Browser bench** (\`npm run bench:browsers\`): ${br.meta.date}; ${engines}; ${machineOf(br.meta)}; ` +
       `${br.meta.params.runs} runs per engine and mode, ${br.meta.params.rounds} rounds per chunk; load average ` +
       `${br.meta.loadavgStart.join(' / ')} → ${br.meta.loadavgEnd.join(' / ')}; took ${br.meta.durationS} s.`);
+  }
+  for (const h of calls) {
+    const m = h.meta;
+    md.push(`- **Call durations, ${h.name}** (\`${h.browser ? 'npm run bench:browsers -- --only=calls,…' : 'npm run bench -- --only=calls'}\`): ` +
+      `${m.date}; ${h.browser ? `${h.native} vs ${h.shim}` : `Node ${m.node}`}; ${m.params.runs} runs, ${h.rounds} rounds and ` +
+      `${h.bursts} bursts per chunk; load average ${m.loadavgStart.join(' / ')} → ${m.loadavgEnd.join(' / ')}.`);
   }
   md.push('- The machine is a shared 2-core VM: other processes (other test suites) ran during the benches, so ' +
     'absolute numbers are noisy, p99s especially; the ratios come from interleaved chunks and are the figures to read.');
@@ -301,6 +308,7 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
       ]);
     }
   }
+  targets.push(...callTargets(calls));
   md.push(table(['target', 'measured', 'status', 'why'], targets, 'llll'));
   md.push('');
 
@@ -326,6 +334,8 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
   ];
   md.push(table(['workload', ...cols.map((c) => c.name)], keys.map(([k, label]) => [label, ...cols.map((c) => c.get(k))])));
   md.push('');
+
+  md.push(callsSection(calls));
 
   // Node detail ----------------------------------------------------------------------------------------
   if (node) {
@@ -561,7 +571,98 @@ function observations(node, br) {
 }
 
 function short(e) {
+  if (e.id === 'webkit') return `WebKitGTK ${(e.label.match(/\d+\.\d+/) || [''])[0]}`;
   return e.id === 'chromium' ? `Chromium ${(e.label.match(/\d+/) || [''])[0]}` : `Firefox ${(e.label.match(/\d+/) || [''])[0]}`;
+}
+
+// ---- call durations (calls.json; bench/lib/calls.mjs) ------------------------------------------------
+
+/** [key, label, unit divisor]: the burst is shown in ms, the calls in µs. */
+const CALLS = [['waitAsync', '`waitAsync` (→ promise; a worker settles it), µs', 1], ['notify', 'same-thread `notify(…, 1)` (wakes 1), µs', 1],
+  ['burst', 'one task starting 50 waits (one address), **ms**', 1000]];
+
+/** calls.json as a list of hosts: Node first, then the browser engines. */
+function callHosts(c) {
+  if (!c) return [];
+  const hosts = [];
+  if (c.node) {
+    hosts.push({ name: `Node ${c.node.meta.node}`, meta: c.node.meta, C: c.node.calls, browser: false });
+  }
+  for (const e of Object.values(c.browsers || {})) {
+    hosts.push({ name: short(e), meta: e.meta, C: e.calls, native: e.native, shim: e.shim, browser: true });
+  }
+  // Samples per chunk, from the first run of each series.
+  for (const h of hosts) {
+    h.rounds = h.C.idle?.waitAsync.native?.runs[0]?.n;
+    h.bursts = h.C.idle?.burst.native?.runs[0]?.n;
+  }
+  return hosts;
+}
+
+/** The pooled maximum of a Series (its profile's 100th percentile). */
+const maxOf = (s) => s?.profile?.q[100];
+const stepNote = (h) => (h.C.timerStepUs >= 1 ? ` (timer step ${num(h.C.timerStepUs)} µs)` : '');
+
+function callTargets(hosts) {
+  const rows = [];
+  for (const h of hosts) {
+    const c = h.C.idle;
+    if (!c) continue;
+    const fit = (k) => c[k].shim?.p50 <= 2 * c[k].native?.p50 + 1;
+    const part = (k) => `${k} ${num(c[k].shim?.p50)} vs ${num(c[k].native?.p50)} µs`;
+    rows.push([`${h.name}: \`waitAsync\` and same-thread \`notify\` calls p50 ≤ 2× native + 1 µs (idle)`,
+      `${part('waitAsync')}; ${part('notify')}${stepNote(h)}`, ok(fit('waitAsync') && fit('notify')),
+      fit('waitAsync') && fit('notify') ? '' : 'engine v2: the caller waits for helper threads (`waitAsync` until its helper is queued, ' +
+        '`notify` until the helpers it woke show it); issue 17\'s v3 makes calls that never wait']);
+    if (!h.browser) continue;
+    const n = (k, mode) => c.over1ms[k]?.[mode] || 0;
+    const calls = (mode) => n('waitAsync', mode) + n('notify', mode);
+    const total = (c.waitAsync.shim?.profile?.n || 0) + (c.notify.shim?.profile?.n || 0);
+    const good = calls('shim') === 0 && maxOf(c.burst.shim) <= 1000;
+    rows.push([`${h.name}: no call over 1 ms, a burst of 50 waits ≤ 1 ms (idle window)`,
+      `calls over 1 ms: shim ${calls('shim')} of ${num(total)}, native ${calls('native')}; burst p50 ${num(c.burst.shim?.p50 / 1000)} ms, ` +
+        `max ${num(maxOf(c.burst.shim) / 1000)} ms (native ${num(c.burst.native?.p50 / 1000)} / ${num(maxOf(c.burst.native) / 1000)} ms)`,
+      ok(good), good ? '' : 'engine v2: every `waitAsync` waits until its helper is queued (spinning, in a window) and may start a helper (`new Worker`) inside the call']);
+  }
+  return rows;
+}
+
+function callsSection(hosts) {
+  if (!hosts.length) return '';
+  const out = ['## Call durations: `waitAsync` and `notify` in the calling thread', ''];
+  out.push('Workload 8 (bench/README.md): how long the calls themselves block the thread that makes them, from ' +
+    '`performance.now()` around each call (the burst: around the task\'s 50 calls). Each round the thread ' +
+    '`waitAsync`s (timeout 10 s) on a word that a worker partner, blocked in `Atomics.wait`, stores and notifies once ' +
+    'this thread has pinged it (a ping-pong); meanwhile it starts a second wait of its own and times the `notify(…, 1)` ' +
+    'that wakes it. Then bursts: one task starts 50 waits on one address, which one notify then settles. **busy**: two ' +
+    'more workers spin in a busy loop the whole time (the machine has 2 cores). p50 and p99 are medians across runs; ' +
+    '**max** is over all runs pooled. Timer steps: ' + hosts.map((h) => `${h.name} ${num(h.C.timerStepUs)} µs`).join(', ') +
+    ' (the smallest change of `performance.now()` seen; a figure of 0 means below one step).');
+  out.push('');
+  const rows = [];
+  for (const h of hosts) {
+    for (const cond of ['idle', 'busy']) {
+      const c = h.C[cond];
+      if (!c) continue;
+      for (const [k, label, div] of CALLS) {
+        const nat = c[k].native;
+        const sh = c[k].shim;
+        const over = c.over1ms[k] || {};
+        const r50 = ratio(sh?.p50, nat?.p50);
+        const v = (x) => num(x / div);
+        rows.push([h.name, cond, label, v(nat?.p50), v(nat?.p99), v(maxOf(nat)), v(sh?.p50), v(sh?.p99), v(maxOf(sh)),
+          nat?.p50 > 0 ? rx(r50) : '– (native below a step)', rx(ratio(sh?.p99, nat?.p99)),
+          `${over.native || 0} / ${over.shim || 0} of ${num(sh?.profile?.n)}`]);
+      }
+    }
+  }
+  out.push(table(['host', 'threads', 'call', 'native p50', 'native p99', 'native max', 'shim p50', 'shim p99', 'shim max',
+    'ratio p50', 'ratio p99', 'over 1 ms native / shim'], rows, 'lllrrrrrrrrr'));
+  out.push('');
+  out.push('The shim is engine v2 (exact across threads because the caller waits for its helpers): these are the ' +
+    'baseline that issue 17\'s engine v3 (a caller that never waits) must beat; its targets are DESIGN §4 "Calls".');
+  out.push('');
+  return out.join('\n');
 }
 
 function syncKeys(node, br) {
