@@ -586,15 +586,18 @@ function callHosts(c) {
   if (!c) return [];
   const hosts = [];
   if (c.node) {
-    hosts.push({ name: `Node ${c.node.meta.node}`, meta: c.node.meta, C: c.node.calls, browser: false });
+    hosts.push({ name: `Node ${c.node.meta.node}`, meta: c.node.meta, C: c.node.calls, checks: c.node.meta.checks, browser: false });
   }
   for (const e of Object.values(c.browsers || {})) {
-    hosts.push({ name: short(e), meta: e.meta, C: e.calls, native: e.native, shim: e.shim, browser: true });
+    hosts.push({ name: short(e), meta: e.meta, C: e.calls, checks: e.checks, native: e.native, shim: e.shim, browser: true });
   }
+  const callsCount = (o) => Object.entries(o || {}).filter(([k]) => k.startsWith('calls ')).reduce((a, [, v]) => a + v, 0);
   // Samples per chunk, from the first run of each series.
   for (const h of hosts) {
     h.rounds = h.C.idle?.waitAsync.native?.runs[0]?.n;
     h.bursts = h.C.idle?.burst.native?.runs[0]?.n;
+    h.lost = callsCount(h.checks?.lostWakeups);
+    h.spurious = callsCount(h.checks?.spuriousWakeups);
   }
   return hosts;
 }
@@ -658,6 +661,10 @@ function callsSection(hosts) {
   }
   out.push(table(['host', 'threads', 'call', 'native p50', 'native p99', 'native max', 'shim p50', 'shim p99', 'shim max',
     'ratio p50', 'ratio p99', 'over 1 ms native / shim'], rows, 'lllrrrrrrrrr'));
+  out.push('');
+  out.push(`Warm-up rounds and the first 3 bursts of each chunk are dropped, so the first burst in a page or process (which starts helpers) is ` +
+    'not in these figures. Checks (not timing), lost wakeups / wakeups with the value unchanged, both modes: ' +
+    hosts.map((h) => `${h.name} ${h.lost} / ${h.spurious}`).join(', ') + '.');
   out.push('');
   out.push('The shim is engine v2 (exact across threads because the caller waits for its helpers): these are the ' +
     'baseline that issue 17\'s engine v3 (a caller that never waits) must beat; its targets are DESIGN §4 "Calls".');
