@@ -151,7 +151,7 @@ export function writeReport({ log = () => {}, dir = RESULTS } = {}) {
   }
   for (const h of calls) {
     const m = h.meta;
-    md.push(`- **Call durations, ${h.name}** (\`${h.browser ? 'npm run bench:browsers -- --only=calls,…' : 'npm run bench -- --only=calls'}\`): ` +
+    md.push(`- **Call durations, ${h.name}** (workload 8, \`${h.browser ? 'npm run bench:browsers' : 'npm run bench'}\`): ` +
       `${m.date}; ${h.browser ? `${h.native} vs ${h.shim}` : `Node ${m.node}`}; ${m.params.runs} runs, ${h.rounds} rounds and ` +
       `${h.bursts} bursts per chunk; load average ${m.loadavgStart.join(' / ')} → ${m.loadavgEnd.join(' / ')}.`);
   }
