@@ -5,7 +5,7 @@ import { platform } from 'platform:current';
 import { applyOptions, type Options } from './config';
 import { Engine, type Stats } from './engine/engine';
 import {
-  Atom, G, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, nativeWaitAsync,
+  Atom, G, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, PromiseCtor, nativeWaitAsync,
 } from './intrinsics';
 import { createShim, type Shim, type WaitAsyncResult } from './shim';
 import { IsSharedArrayBuffer } from './spec';
@@ -112,7 +112,7 @@ function createApi(): Api {
       if (helpers !== undefined && (typeof helpers !== 'number' || !Number.isInteger(helpers) || helpers < 0)) {
         throw new TypeError('atomics-wait-async: ready(helpers): expected an integer >= 0, the waits you expect at once');
       }
-      return host.isHelper ? Promise.resolve() : getEngine().ready(helpers);
+      return host.isHelper ? PromiseCtor.resolve() : getEngine().ready(helpers);
     },
     crashHelpers: (which) => getEngine().crashHelpers(which),
   };
